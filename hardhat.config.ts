@@ -22,7 +22,7 @@ function compilerProfile(evmVersion: string) {
   return {
     version: SOLC_VERSION,
     path: SOLC_PATH,
-    settings: { optimizer: { enabled: true, runs: 200 }, viaIR: true, evmVersion },
+    settings: { optimizer: { enabled: true, runs: 1_000 }, viaIR: true, evmVersion },
   };
 }
 

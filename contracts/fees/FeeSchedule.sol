@@ -79,12 +79,16 @@ contract FeeSchedule is IFeeSchedule {
 
     /// @inheritdoc IFeeSchedule
     function versionAt(uint256 at) external view returns (uint256) {
-        // Effective times ascend; at most MAX_PENDING schedules lie in the future, so this loop is short
-        // for any `at` from now on. Older times are audit queries, answered off-chain by event logs as well.
-        for (uint256 version = _schedules.length; version > 0; --version) {
-            if (_schedules[version - 1].effectiveFrom <= at) return version;
+        // Effective times ascend with the version: binary search for the last one at or before `at`.
+        uint256 low;
+        uint256 high = _schedules.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (_schedules[mid].effectiveFrom <= at) low = mid + 1;
+            else high = mid;
         }
-        revert FeeScheduleNoneInEffect(at);
+        if (low == 0) revert FeeScheduleNoneInEffect(at);
+        return low;
     }
 
     function _pendingCount() private view returns (uint256 pending) {

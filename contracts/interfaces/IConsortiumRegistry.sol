@@ -7,7 +7,8 @@ import {Member, MemberStatus} from "../types/MemberTypes.sol";
  * @title IConsortiumRegistry
  * @notice Members of the consortium, identified by USCC, with their roles, status, related-party group,
  * and for core enterprises the credit line (R14), clearing bank (R10) and default status (R11).
- * Administered by holders of `CONSORTIUM_ADMIN_ROLE`; the ledger holds `LEDGER_ROLE` to record defaults.
+ * Administered by holders of `CONSORTIUM_ADMIN_ROLE`. The voucher ledger inherits the registry, so that
+ * member checks on every operation are plain storage reads (no external call).
  */
 interface IConsortiumRegistry {
     // ---------------------------------------------------------------- events
@@ -81,9 +82,6 @@ interface IConsortiumRegistry {
     /// @notice Names the bank that clears a core enterprise's vouchers. Caller: `CONSORTIUM_ADMIN_ROLE`.
     /// Emits `ClearingBankChanged`.
     function setClearingBank(address coreEnterprise, address bank) external;
-
-    /// @notice Marks an issuer as defaulted on a voucher. Caller: `LEDGER_ROLE`. Emits `IssuerDefaulted`.
-    function recordDefault(address issuer, uint256 voucherId) external;
 
     /// @notice Lifts an issuer's default so it may issue again. Caller: `CONSORTIUM_ADMIN_ROLE`.
     /// Emits `IssuerRestored`.

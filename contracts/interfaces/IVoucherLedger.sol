@@ -105,9 +105,6 @@ interface IVoucherLedger {
 
     // ---------------------------------------------------------------- errors
 
-    error LedgerZeroAddress();
-    /// @notice Only a holder of the registry's `CONSORTIUM_ADMIN_ROLE` may do this.
-    error CallerNotConsortiumAdmin(address caller);
     error MemberNotActive(address account, MemberStatus status);
     error MemberLacksRole(address account, uint8 role);
     error IssuerInDefault(address issuer);
@@ -231,7 +228,7 @@ interface IVoucherLedger {
 
     // ---------------------------------------------------------------- administration
 
-    /// @notice Replaces the policy. Caller: `CONSORTIUM_ADMIN_ROLE` in the registry. Emits `PolicyUpdated`.
+    /// @notice Replaces the policy. Caller: `CONSORTIUM_ADMIN_ROLE`. Emits `PolicyUpdated`.
     function setPolicy(Policy calldata newPolicy) external;
 
     /// @notice Stops issuance, transfer and financing. Caller: `CONSORTIUM_ADMIN_ROLE`. Emits `Paused`.

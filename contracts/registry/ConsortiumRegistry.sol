@@ -9,16 +9,15 @@ import {Member, MemberRoles, MemberStatus} from "../types/MemberTypes.sol";
 /**
  * @title ConsortiumRegistry
  * @notice Who is in the consortium and what each member may do. See `IConsortiumRegistry`.
+ * Abstract: deployed as part of `VoucherLedger`, which reads members from this storage directly.
  */
-contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
+abstract contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @notice Administers members, policy and emergencies.
     bytes32 public constant CONSORTIUM_ADMIN_ROLE = keccak256("CONSORTIUM_ADMIN_ROLE");
-    /// @notice Held by the voucher ledger contract, to record issuer defaults.
-    bytes32 public constant LEDGER_ROLE = keccak256("LEDGER_ROLE");
 
-    mapping(address account => Member) private _members;
+    mapping(address account => Member) internal _members;
     mapping(bytes18 uscc => address account) private _accountByUscc;
-    mapping(address coreEnterprise => address bank) private _clearingBanks;
+    mapping(address coreEnterprise => address bank) internal _clearingBanks;
 
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` (grants the other roles) and `CONSORTIUM_ADMIN_ROLE`.
     constructor(address admin) {
@@ -98,14 +97,6 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function recordDefault(address issuer, uint256 voucherId) external onlyRole(LEDGER_ROLE) {
-        Member storage member = _memberWithRole(issuer, MemberRoles.CORE_ENTERPRISE);
-        // Another overdue voucher of an issuer already in default is still recorded as an event.
-        member.defaulted = true;
-        emit IssuerDefaulted(issuer, voucherId);
-    }
-
-    /// @inheritdoc IConsortiumRegistry
     function restoreIssuer(address issuer) external onlyRole(CONSORTIUM_ADMIN_ROLE) {
         Member storage member = _existingMember(issuer);
         if (!member.defaulted) revert RegistryIssuerNotDefaulted(issuer);
@@ -131,7 +122,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function isActiveWith(address account, uint8 roles) external view returns (bool) {
+    function isActiveWith(address account, uint8 roles) public view returns (bool) {
         Member storage member = _members[account];
         return member.status == MemberStatus.Active && member.roles & roles == roles;
     }
@@ -147,6 +138,13 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev Puts an issuer in default on `voucherId` (R11). Another overdue voucher of an issuer already in
+    /// default is still recorded as an event.
+    function _recordDefault(address issuer, uint256 voucherId) internal {
+        _members[issuer].defaulted = true;
+        emit IssuerDefaulted(issuer, voucherId);
+    }
 
     function _existingMember(address account) private view returns (Member storage member) {
         member = _members[account];

@@ -5,7 +5,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {ConsortiumRegistry} from "../registry/ConsortiumRegistry.sol";
 import {IVoucherLedger} from "../interfaces/IVoucherLedger.sol";
 import {Member, MemberRoles, MemberStatus} from "../types/MemberTypes.sol";
 import {PieceId} from "../types/PieceId.sol";
@@ -26,9 +26,10 @@ import {VoucherSignatures} from "./VoucherSignatures.sol";
 
 /**
  * @title VoucherLedger
- * @notice The voucher ledger. See `IVoucherLedger` for the rules of each operation.
+ * @notice The voucher ledger, with the consortium registry it checks every party against.
+ * See `IVoucherLedger` for the rules of each operation and `IConsortiumRegistry` for members.
  */
-contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
+contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures, Nonces, Pausable {
     using PieceId for uint256;
 
     /// @notice Trade documents one attestation may cover.
@@ -44,9 +45,6 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
     /// @notice Highest live-piece limit a policy may set.
     uint256 public constant HARD_MAX_LIVE_PIECES = 1000;
 
-    /// @notice Members, roles and administration.
-    IConsortiumRegistry public immutable registry;
-
     Policy private _policy;
     uint256 private _voucherCount;
     mapping(uint256 voucherId => Voucher) private _vouchers;
@@ -57,16 +55,9 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
     mapping(address issuer => uint256) private _outstanding;
     mapping(uint256 voucherId => mapping(address bank => bytes32 reviewHash)) private _enhancedReviews;
 
-    modifier onlyConsortiumAdmin() {
-        if (!registry.hasRole(keccak256("CONSORTIUM_ADMIN_ROLE"), msg.sender)) {
-            revert CallerNotConsortiumAdmin(msg.sender);
-        }
-        _;
-    }
-
-    constructor(IConsortiumRegistry registry_, Policy memory initialPolicy) {
-        if (address(registry_) == address(0)) revert LedgerZeroAddress();
-        registry = registry_;
+    /// @param admin Consortium admin: receives `DEFAULT_ADMIN_ROLE` and `CONSORTIUM_ADMIN_ROLE`.
+    /// @param initialPolicy Limits to start from (see `Policy`).
+    constructor(address admin, Policy memory initialPolicy) ConsortiumRegistry(admin) {
         _setPolicy(initialPolicy);
     }
 
@@ -272,7 +263,7 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
             Voucher storage voucher = _vouchers[voucherId];
             address issuer = voucher.issuer;
             if (issuer != authorizedIssuer) {
-                address clearingBank = registry.clearingBankOf(issuer);
+                address clearingBank = _clearingBanks[issuer];
                 if (clearingBank != msg.sender) revert NotClearingBank(issuer, msg.sender, clearingBank);
                 authorizedIssuer = issuer;
             }
@@ -301,23 +292,23 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
 
         voucher.overdue = true;
         emit VoucherOverdue(voucherId, issuer, voucher.livePieces, msg.sender);
-        registry.recordDefault(issuer, voucherId);
+        _recordDefault(issuer, voucherId);
     }
 
     // ---------------------------------------------------------------- administration
 
     /// @inheritdoc IVoucherLedger
-    function setPolicy(Policy calldata newPolicy) external onlyConsortiumAdmin {
+    function setPolicy(Policy calldata newPolicy) external onlyRole(CONSORTIUM_ADMIN_ROLE) {
         _setPolicy(newPolicy);
     }
 
     /// @inheritdoc IVoucherLedger
-    function pause() external onlyConsortiumAdmin {
+    function pause() external onlyRole(CONSORTIUM_ADMIN_ROLE) {
         _pause();
     }
 
     /// @inheritdoc IVoucherLedger
-    function unpause() external onlyConsortiumAdmin {
+    function unpause() external onlyRole(CONSORTIUM_ADMIN_ROLE) {
         _unpause();
     }
 
@@ -534,7 +525,7 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
 
     /// @dev The member record of an active member holding every flag in `roles`.
     function _activeMember(address account, uint8 roles) private view returns (Member memory member) {
-        member = registry.memberOf(account);
+        member = _members[account];
         if (member.status != MemberStatus.Active) revert MemberNotActive(account, member.status);
         if (member.roles & roles != roles) revert MemberLacksRole(account, roles);
     }
@@ -573,7 +564,7 @@ contract VoucherLedger is IVoucherLedger, VoucherSignatures, Nonces, Pausable {
                 if (signer == previous) revert AttestorDuplicated(signer);
                 revert AttestorsNotAscending(previous, signer);
             }
-            if (!registry.isActiveWith(signer, MemberRoles.ORACLE)) revert AttestorNotOracle(signer);
+            if (!isActiveWith(signer, MemberRoles.ORACLE)) revert AttestorNotOracle(signer);
             previous = signer;
         }
     }
