@@ -22,7 +22,7 @@ if ! node_is_recent_enough; then
 fi
 
 stamp="$EVOUCHER_ROOT/node_modules/.evoucher-installed"
-if [ ! -f "$stamp" ] || [ "$EVOUCHER_ROOT/package-lock.json" -nt "$stamp" ] || [ "$EVOUCHER_ROOT/package.json" -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ "$EVOUCHER_ROOT/package-lock.json" -nt "$stamp" ]; then
   echo "evoucher: installing dependencies with Node $(node --version)" >&2
   # npm ci refuses this lockfile (the registry has no other-platform builds of EDR); install keeps it unchanged.
   (cd "$EVOUCHER_ROOT" && npm install --loglevel=error --no-audit --no-fund >&2)

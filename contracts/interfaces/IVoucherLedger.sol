@@ -140,6 +140,7 @@ interface IVoucherLedger {
     error PieceIndexExhausted(uint256 voucherId);
     error PledgeAmountInvalid(uint256 pieceId, uint64 securedAmount, uint64 pieceAmount);
     error PledgeRegistrationMissing(uint256 pieceId);
+    error PledgeToHolder(uint256 pieceId, address holder);
     error ConsentExpired(uint256 deadline, uint256 currentTime);
     error ConsentSignatureInvalid(address holder);
     error RelatedPartyFinancing(address holder, address financier, uint24 groupId);
@@ -239,9 +240,13 @@ interface IVoucherLedger {
 
     // ---------------------------------------------------------------- views
 
+    /// @notice A piece: holder, amount, parent index, depth, status (status `None` when it does not exist). Anyone.
     function pieceOf(uint256 pieceId) external view returns (Piece memory);
+    /// @notice A voucher: issuer, maturity, piece counts, enhanced-review flag (R4), overdue flag (R11). Anyone.
     function voucherOf(uint256 voucherId) external view returns (Voucher memory);
+    /// @notice The last pledge of a piece; it is in force only while the piece is `Pledged` or `Enforced`. Anyone.
     function pledgeOf(uint256 pieceId) external view returns (Pledge memory);
+    /// @notice The last factoring of a piece (factor zero when never factored). Anyone.
     function factoringOf(uint256 pieceId) external view returns (Factoring memory);
 
     /// @notice The piece it was split from, or 0 for a root piece.
@@ -261,8 +266,12 @@ interface IVoucherLedger {
     /// @notice An issuer's unsettled face value in fen (R14).
     function outstandingOf(address issuer) external view returns (uint256);
 
+    /// @notice True when a trade document key already backs a voucher or a transfer (R2). Anyone.
     function isDocumentKeyUsed(bytes32 documentKey) external view returns (bool);
+    /// @notice The hash of `bank`'s enhanced review of a voucher, zero when none was recorded. Anyone.
     function enhancedReviewOf(uint256 voucherId, address bank) external view returns (bytes32);
+    /// @notice The policy in force. Anyone.
     function policy() external view returns (Policy memory);
+    /// @notice Vouchers issued so far; voucher ids run from 1 to this. Anyone.
     function voucherCount() external view returns (uint256);
 }

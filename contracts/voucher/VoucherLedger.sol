@@ -162,6 +162,7 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
     function pledge(PledgeTerms calldata terms, bytes calldata holderConsent) external whenNotPaused {
         (Piece storage piece,) = _financeablePiece(terms.pieceId);
         address holder = piece.holder;
+        if (holder == msg.sender) revert PledgeToHolder(terms.pieceId, holder);
         if (terms.securedAmount == 0 || terms.securedAmount > piece.amount) {
             revert PledgeAmountInvalid(terms.pieceId, terms.securedAmount, piece.amount);
         }
