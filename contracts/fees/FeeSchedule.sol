@@ -38,6 +38,7 @@ contract FeeSchedule is IFeeSchedule {
         if (!registry.isActiveWith(msg.sender, MemberRoles.OPERATOR)) revert FeeScheduleCallerNotOperator(msg.sender);
         uint256 count = items.length;
         if (count == 0 || count > MAX_FEE_ITEMS) revert FeeScheduleItemCountInvalid(count, MAX_FEE_ITEMS);
+        if (documentHash == bytes32(0)) revert FeeScheduleDocumentHashMissing();
         if (effectiveFrom < block.timestamp) revert FeeScheduleEffectiveTimeInPast(effectiveFrom, block.timestamp);
         uint256 published = _schedules.length;
         if (published > 0) {

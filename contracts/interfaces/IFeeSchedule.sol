@@ -30,6 +30,7 @@ interface IFeeSchedule {
     error FeeScheduleZeroAddress();
     error FeeScheduleCallerNotOperator(address caller);
     error FeeScheduleItemCountInvalid(uint256 count, uint256 max);
+    error FeeScheduleDocumentHashMissing();
     error FeeScheduleEffectiveTimeInPast(uint40 effectiveFrom, uint256 currentTime);
     error FeeScheduleEffectiveTimeNotAfterPrevious(uint40 effectiveFrom, uint40 previous);
     error FeeScheduleRateInvalid(uint256 index, uint16 rateBps);
@@ -43,7 +44,7 @@ interface IFeeSchedule {
      * @notice Publishes a schedule. Caller: an active member with the operator role.
      * @param effectiveFrom When it takes effect: now or later, after every schedule before it.
      * @param items 1..`MAX_FEE_ITEMS` fees, each with a service code and a rate of at most 10,000 bps.
-     * @param documentHash Hash of the full fee document published off-chain.
+     * @param documentHash Hash of the full fee document published off-chain (required).
      * @return version Number of this schedule, from 1.
      */
     function publish(uint40 effectiveFrom, FeeItem[] calldata items, bytes32 documentHash)

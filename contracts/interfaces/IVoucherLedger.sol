@@ -109,6 +109,9 @@ interface IVoucherLedger {
     error MemberLacksRole(address account, uint8 role);
     error IssuerInDefault(address issuer);
     error IssueToSelf(address issuer);
+    /// @notice Only suppliers and core enterprises may receive a voucher or a piece in trade.
+    error NotATradeParty(address account, uint8 roles);
+    error PageSizeZero();
     error AmountZero();
     error PieceBelowMinimum(uint64 amount, uint64 minimum);
     error MaturityNotInFuture(uint40 maturity, uint256 currentTime);
@@ -255,7 +258,7 @@ interface IVoucherLedger {
     /// @notice The piece ids from `pieceId` back to its voucher's root piece, `pieceId` first.
     function lineageOf(uint256 pieceId) external view returns (uint256[] memory);
 
-    /// @notice Unsettled pieces of a voucher, scanning piece indices from `fromIndex`, at most `maxCount`.
+    /// @notice Unsettled pieces of a voucher, scanning piece indices from `fromIndex`, at most `maxCount` (> 0).
     /// @return pieceIds The live pieces found.
     /// @return nextIndex Where to continue, or 0 when the scan reached the end.
     function livePiecesOf(uint256 voucherId, uint256 fromIndex, uint256 maxCount)

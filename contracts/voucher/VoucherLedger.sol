@@ -74,7 +74,7 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         Member memory issuerMember = _activeMember(issuer, MemberRoles.CORE_ENTERPRISE);
         if (issuerMember.defaulted) revert IssuerInDefault(issuer);
         if (request.holder == issuer) revert IssueToSelf(issuer);
-        _activeMember(request.holder, 0);
+        _activeTradeParty(request.holder);
 
         if (request.amount == 0) revert AmountZero();
         if (request.amount < p.minPieceAmount) revert PieceBelowMinimum(request.amount, p.minPieceAmount);
@@ -129,7 +129,7 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         address from = msg.sender;
         if (request.to == from) revert TransferToSelf(request.pieceId);
         _activeMember(from, 0);
-        _activeMember(request.to, 0);
+        _activeTradeParty(request.to);
         if (request.amount == 0) revert AmountZero();
         if (request.amount > piece.amount) {
             revert TransferAmountExceedsPiece(request.pieceId, request.amount, piece.amount);
@@ -368,6 +368,7 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
     {
         uint256 created = _vouchers[voucherId].piecesCreated;
         if (created == 0) revert VoucherNotFound(voucherId);
+        if (maxCount == 0) revert PageSizeZero();
         uint256[] memory found = new uint256[](maxCount);
         uint256 count;
         uint256 index = fromIndex;
@@ -529,6 +530,15 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         member = _members[account];
         if (member.status != MemberStatus.Active) revert MemberNotActive(account, member.status);
         if (member.roles & roles != roles) revert MemberLacksRole(account, roles);
+    }
+
+    /// @dev Vouchers are paid to enterprises in the trade: a supplier or a core enterprise. The operator must
+    /// never become a creditor (clause 十四); banks receive pieces only by financing them.
+    function _activeTradeParty(address account) private view {
+        Member memory member = _activeMember(account, 0);
+        if (member.roles & (MemberRoles.SUPPLIER | MemberRoles.CORE_ENTERPRISE) == 0) {
+            revert NotATradeParty(account, member.roles);
+        }
     }
 
     function _checkDeadline(uint256 deadline) private view {

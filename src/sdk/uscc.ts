@@ -32,5 +32,6 @@ export function usccToBytes18(code: string): string {
 
 /** The code back from `bytes18`. */
 export function bytes18ToUscc(value: string): string {
-  return Buffer.from(value.replace(/^0x/, ""), "hex").toString("ascii");
+  if (!/^0x[0-9a-fA-F]{36}$/.test(value)) throw new RangeError(`uscc: expected bytes18 as 0x and 36 hex digits, got ${JSON.stringify(value)}`);
+  return Buffer.from(value.slice(2), "hex").toString("ascii");
 }
