@@ -171,7 +171,8 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
 
         Pledge storage record = _pledges[terms.pieceId];
         uint16 serial = record.serial + 1;
-        _checkConsent(holder, _pledgeDigest(holder, msg.sender, serial, terms), holderConsent);
+        // The consent names the piece's amount: a piece split after signing needs a new consent.
+        _checkConsent(holder, _pledgeDigest(holder, msg.sender, piece.amount, serial, terms), holderConsent);
 
         _pledges[terms.pieceId] = Pledge({
             pledgee: msg.sender,

@@ -17,7 +17,7 @@ abstract contract VoucherSignatures is EIP712 {
         "TransferAttestation(uint256 pieceId,address from,address to,uint64 amount,bytes32 packageHash,bytes32[] documentKeys,uint256 deadline)"
     );
     bytes32 public constant PLEDGE_CONSENT_TYPEHASH = keccak256(
-        "PledgeConsent(uint256 pieceId,address holder,address pledgee,uint64 securedAmount,uint16 annualRateBps,uint16 serviceFeeBps,bytes24 registrationNumber,uint16 serial,uint256 deadline)"
+        "PledgeConsent(uint256 pieceId,address holder,address pledgee,uint64 pieceAmount,uint64 securedAmount,uint16 annualRateBps,uint16 serviceFeeBps,bytes24 registrationNumber,uint16 serial,uint256 deadline)"
     );
     bytes32 public constant FACTORING_CONSENT_TYPEHASH = keccak256(
         "FactoringConsent(uint256 pieceId,address holder,address factor,uint64 amount,uint64 purchasePrice,bool withRecourse,uint256 nonce,uint256 deadline)"
@@ -59,11 +59,13 @@ abstract contract VoucherSignatures is EIP712 {
         );
     }
 
-    function _pledgeDigest(address holder, address pledgee, uint16 serial, PledgeTerms calldata t)
-        internal
-        view
-        returns (bytes32)
-    {
+    function _pledgeDigest(
+        address holder,
+        address pledgee,
+        uint64 pieceAmount,
+        uint16 serial,
+        PledgeTerms calldata t
+    ) internal view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
@@ -71,6 +73,7 @@ abstract contract VoucherSignatures is EIP712 {
                     t.pieceId,
                     holder,
                     pledgee,
+                    pieceAmount,
                     t.securedAmount,
                     t.annualRateBps,
                     t.serviceFeeBps,

@@ -40,6 +40,7 @@ export const PLEDGE_CONSENT_TYPES: Record<string, TypedDataField[]> = {
     { name: "pieceId", type: "uint256" },
     { name: "holder", type: "address" },
     { name: "pledgee", type: "address" },
+    { name: "pieceAmount", type: "uint64" },
     { name: "securedAmount", type: "uint64" },
     { name: "annualRateBps", type: "uint16" },
     { name: "serviceFeeBps", type: "uint16" },
@@ -86,6 +87,7 @@ export interface PledgeConsent {
   pieceId: bigint;
   holder: string;
   pledgee: string;
+  pieceAmount: bigint;
   securedAmount: bigint;
   annualRateBps: number;
   serviceFeeBps: number;
