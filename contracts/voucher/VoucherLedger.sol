@@ -458,14 +458,15 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         uint256 voucherId = parentId.voucherOf();
         if (voucher.livePieces >= p.maxLivePieces) revert LivePieceLimitReached(voucherId, p.maxLivePieces);
         uint256 index = voucher.piecesCreated;
-        if (index > PieceId.MAX_INDEX) revert PieceIndexExhausted(voucherId);
+        // piecesCreated is a uint16 count: the last index it can count past is 65534.
+        if (index >= type(uint16).max) revert PieceIndexExhausted(voucherId);
         if (amount < p.minPieceAmount) revert PieceBelowMinimum(amount, p.minPieceAmount);
         // amount < parent.amount was checked by every caller.
         uint64 remainder = parent.amount - amount;
         if (remainder < p.minPieceAmount) revert RemainderBelowMinimum(parentId, remainder, p.minPieceAmount);
 
         parent.amount = remainder;
-        // index <= MAX_INDEX (65535) and livePieces < maxLivePieces <= 1000: both fit in uint16.
+        // index < 65535 and livePieces < maxLivePieces <= 1000: both still fit in uint16 after +1.
         voucher.piecesCreated = uint16(index + 1);
         voucher.livePieces += 1;
         pieceId = PieceId.encode(voucherId, index);
