@@ -101,8 +101,13 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
             overdue: false
         });
         pieceId = PieceId.encode(voucherId, 0);
-        _pieces[pieceId] =
-            Piece({holder: request.holder, amount: request.amount, parentIndex: 0, depth: 0, status: PieceStatus.Active});
+        _pieces[pieceId] = Piece({
+            holder: request.holder,
+            amount: request.amount,
+            parentIndex: 0,
+            depth: 0,
+            status: PieceStatus.Active
+        });
         _outstanding[issuer] = outstandingAfter;
 
         emit VoucherIssued(
@@ -152,7 +157,15 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         if (amount >= piece.amount) revert SplitAmountNotBelowPiece(pieceId, amount, piece.amount);
         newPieceId = _split(pieceId, piece, voucher, p, msg.sender, amount);
         emit PieceSplit(
-            pieceId, newPieceId, msg.sender, msg.sender, amount, piece.amount, _pieces[newPieceId].depth, 0, new bytes32[](0)
+            pieceId,
+            newPieceId,
+            msg.sender,
+            msg.sender,
+            amount,
+            piece.amount,
+            _pieces[newPieceId].depth,
+            bytes32(0),
+            new bytes32[](0)
         );
     }
 
@@ -418,7 +431,9 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         uint8 depth = _nextDepth(request.pieceId, piece.depth, maxDepth);
         piece.holder = request.to;
         piece.depth = depth;
-        emit PieceTransferred(request.pieceId, msg.sender, request.to, depth, request.packageHash, request.documentKeys);
+        emit PieceTransferred(
+            request.pieceId, msg.sender, request.to, depth, request.packageHash, request.documentKeys
+        );
         return request.pieceId;
     }
 

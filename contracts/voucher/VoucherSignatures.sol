@@ -10,6 +10,7 @@ import {FactoringTerms, IssueRequest, PledgeTerms, TransferRequest} from "../typ
  * consents to financing (pledge, factoring). The domain binds every signature to this contract and chain.
  */
 abstract contract VoucherSignatures is EIP712 {
+    // solhint-disable max-line-length
     bytes32 public constant ISSUE_ATTESTATION_TYPEHASH = keccak256(
         "IssueAttestation(address issuer,address holder,uint64 amount,uint40 maturity,bytes32 packageHash,bytes32[] documentKeys,uint256 deadline)"
     );
@@ -22,6 +23,8 @@ abstract contract VoucherSignatures is EIP712 {
     bytes32 public constant FACTORING_CONSENT_TYPEHASH = keccak256(
         "FactoringConsent(uint256 pieceId,address holder,address factor,uint64 amount,uint64 purchasePrice,bool withRecourse,uint256 nonce,uint256 deadline)"
     );
+
+    // solhint-enable max-line-length
 
     constructor() EIP712("EVoucherLedger", "1") {}
 
