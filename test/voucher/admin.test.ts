@@ -310,37 +310,26 @@ describe("VoucherLedger administration", function () {
         await expect(ledger.connect(bankX).factor(terms, consent)).to.be.revertedWithCustomError(ledger, "EnforcedPause");
       });
 
-      it("still releases a pledge", async function () {
-        const { c, root } = await networkHelpers.loadFixture(adminFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: MILLION_CNY / 2n,
+      for (const [verb, method, event, status] of [
+        ["releases", "releasePledge", "PledgeReleased", PieceStatus.Active],
+        ["enforces", "enforcePledge", "PledgeEnforced", PieceStatus.Enforced],
+      ] as const) {
+        it(`still ${verb} a pledge`, async function () {
+          const { c, root } = await networkHelpers.loadFixture(adminFixture);
+          const { ledger } = c.contracts;
+          const { supplierA, bankX } = c.actors;
+          const { terms, consent } = await buildPledge(ethers, c, {
+            holder: supplierA,
+            pledgee: bankX,
+            pieceId: root,
+            securedAmount: MILLION_CNY / 2n,
+          });
+          await ledger.connect(bankX).pledge(terms, consent);
+          await ledger.connect(c.actors.admin).pause();
+          await expect(ledger.connect(bankX)[method](root)).to.emit(ledger, event).withArgs(root, bankX.address, 1);
+          expect((await ledger.pieceOf(root)).status).to.equal(BigInt(status));
         });
-        await ledger.connect(bankX).pledge(terms, consent);
-        await ledger.connect(c.actors.admin).pause();
-        await expect(ledger.connect(bankX).releasePledge(root)).to.emit(ledger, "PledgeReleased").withArgs(root, bankX.address, 1);
-        expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Active));
-      });
-
-      it("still enforces a pledge", async function () {
-        const { c, root } = await networkHelpers.loadFixture(adminFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: MILLION_CNY / 2n,
-        });
-        await ledger.connect(bankX).pledge(terms, consent);
-        await ledger.connect(c.actors.admin).pause();
-        await expect(ledger.connect(bankX).enforcePledge(root)).to.emit(ledger, "PledgeEnforced").withArgs(root, bankX.address, 1);
-        expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Enforced));
-      });
+      }
 
       it("still settles", async function () {
         const { c, root, voucherId } = await networkHelpers.loadFixture(adminFixture);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   DAY,
@@ -13,6 +14,7 @@ import {
 } from "../fixtures/consortium.js";
 import { PLEDGE_CONSENT_TYPES, ledgerDomain } from "../../src/sdk/eip712.js";
 import { MemberRole, MemberStatus, PieceStatus, registrationNumberToBytes24 } from "../../src/sdk/constants.js";
+import { shouldRefuseUnfinanceablePieces, type FinancingRequest } from "./financing.behavior.js";
 
 const { ethers, networkHelpers } = await network.getOrCreate();
 
@@ -72,6 +74,58 @@ async function longTermFixture() {
   const now = await latestTimestamp(ethers);
   const root = await issueVoucher(ethers, c, { maturity: now + 200n * DAY });
   return { c, root, voucherId: root >> 16n };
+}
+
+/** Pledges a piece for SECURED at the default terms (4.50% a year, 0.20% fee, registration REGISTRATION). */
+async function sendPledge(c: Consortium, { pieceId, bank, holder, deadline }: FinancingRequest): Promise<ContractTransactionResponse> {
+  const { terms, consent } = await buildPledge(ethers, c, { holder, pledgee: bank, pieceId, securedAmount: SECURED, deadline });
+  return c.contracts.ledger.connect(bank).pledge(terms, consent);
+}
+
+/** Asserts that `tx` is the first pledge of the piece, as `sendPledge` asks for it. */
+async function expectPledged(c: Consortium, tx: Promise<ContractTransactionResponse>, { pieceId, bank, holder }: FinancingRequest) {
+  const { ledger } = c.contracts;
+  await expect(tx).to.emit(ledger, "PiecePledged").withArgs(pieceId, bank.address, holder.address, SECURED, 450, 20, REGISTRATION_BYTES, 1);
+  expect((await ledger.pieceOf(pieceId)).status).to.equal(BigInt(PieceStatus.Pledged));
+}
+
+/** What `releasePledge` and `enforcePledge` both refuse: a piece that is not pledged to the caller. */
+function shouldRefuseWithoutAPledgeOfTheCaller(method: "releasePledge" | "enforcePledge") {
+  describe("when the piece is not pledged", function () {
+    it("reverts with PieceNotInStatus", async function () {
+      const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
+      const { ledger } = c.contracts;
+      await expect(ledger.connect(c.actors.bankX)[method](root))
+        .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
+        .withArgs(root, PieceStatus.Active, PieceStatus.Pledged);
+    });
+  });
+
+  describe("when the pledge was enforced", function () {
+    it("reverts with PieceNotInStatus", async function () {
+      const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
+      const { ledger } = c.contracts;
+      const { bankX } = c.actors;
+      await ledger.connect(bankX).enforcePledge(root);
+      await expect(ledger.connect(bankX)[method](root))
+        .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
+        .withArgs(root, PieceStatus.Enforced, PieceStatus.Pledged);
+    });
+  });
+
+  for (const who of ["bankY", "supplierA", "outsider"] as const) {
+    describe(`when ${who} is not the pledgee`, function () {
+      it("reverts with NotPledgee", async function () {
+        const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
+        const { ledger } = c.contracts;
+        const caller = c.actors[who];
+        await expect(ledger.connect(caller)[method](root))
+          .to.be.revertedWithCustomError(ledger, "NotPledgee")
+          .withArgs(root, caller.address, c.actors.bankX.address);
+        expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Pledged));
+      });
+    });
+  }
 }
 
 describe("VoucherLedger financing: pledge", function () {
@@ -195,54 +249,16 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the ledger is paused", function () {
-      it("reverts with EnforcedPause", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { admin, supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await ledger.connect(admin).pause();
-        await expect(ledger.connect(bankX).pledge(terms, consent)).to.be.revertedWithCustomError(ledger, "EnforcedPause");
-      });
-    });
-
-    describe("when the piece does not exist", function () {
-      it("reverts with PieceNotFound", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const missing = root + 7n;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: missing,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent)).to.be.revertedWithCustomError(ledger, "PieceNotFound").withArgs(missing);
-      });
+    shouldRefuseUnfinanceablePieces({
+      fixture: pledgeFixture,
+      longTermFixture,
+      finance: sendPledge,
+      expectFinanced: expectPledged,
+      inactiveStates: ["pledged", "enforced", "settled"],
+      nonBankCallers: ["supplierB", "supplierA", "coreA", "operator"],
     });
 
     describe("when the piece is already pledged (double pledge)", function () {
-      it("reverts with PieceNotInStatus for another bank", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankY } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankY,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankY).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Pledged, PieceStatus.Active);
-      });
-
       it("reverts with PieceNotInStatus for the same bank", async function () {
         const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
         const { ledger } = c.contracts;
@@ -260,162 +276,6 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the piece is enforced", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX, bankY } = c.actors;
-        await ledger.connect(bankX).enforcePledge(root);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankY,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankY).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Enforced, PieceStatus.Active);
-      });
-    });
-
-    describe("when the piece is settled", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        await ledger.connect(bankX).settle([{ pieceId: root, bankReference: ethers.id("E2E-0001") }]);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Settled, PieceStatus.Active);
-      });
-    });
-
-    describe("when the voucher has matured", function () {
-      it("reverts with VoucherMatured at the maturity second", async function () {
-        const { c, root, voucherId } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { maturity } = await ledger.voucherOf(voucherId);
-        await networkHelpers.time.increaseTo(maturity - 10n);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await networkHelpers.time.setNextBlockTimestamp(maturity);
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "VoucherMatured")
-          .withArgs(voucherId, maturity);
-      });
-    });
-
-    describe("when the bank is suspended", function () {
-      it("reverts with MemberNotActive", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { admin, supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await ledger.connect(admin).setMemberStatus(bankX.address, MemberStatus.Suspended);
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberNotActive")
-          .withArgs(bankX.address, MemberStatus.Suspended);
-      });
-    });
-
-    describe("when the holder is suspended", function () {
-      it("reverts with MemberNotActive", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { admin, supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await ledger.connect(admin).setMemberStatus(supplierA.address, MemberStatus.Suspended);
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberNotActive")
-          .withArgs(supplierA.address, MemberStatus.Suspended);
-      });
-    });
-
-    describe("when the caller is no member", function () {
-      it("reverts with MemberNotActive", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, outsider } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: outsider,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(outsider).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberNotActive")
-          .withArgs(outsider.address, MemberStatus.None);
-      });
-    });
-
-    describe("when the caller is not a bank", function () {
-      it("reverts with MemberLacksRole for a supplier", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, supplierB } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: supplierB,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(supplierB).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberLacksRole")
-          .withArgs(supplierB.address, MemberRole.Bank);
-      });
-
-      it("reverts with MemberLacksRole for the holder itself", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: supplierA,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(supplierA).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberLacksRole")
-          .withArgs(supplierA.address, MemberRole.Bank);
-      });
-
-      it("reverts with MemberLacksRole for a core enterprise", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, coreA } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: coreA,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(coreA).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "MemberLacksRole")
-          .withArgs(coreA.address, MemberRole.Bank);
-      });
-    });
-
     describe("when the bank already holds the piece (after factoring it)", function () {
       it("reverts with PledgeToHolder", async function () {
         const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
@@ -423,8 +283,7 @@ describe("VoucherLedger financing: pledge", function () {
         const { supplierA, bankX } = c.actors;
         const sale = await buildFactoring(ethers, c, { holder: supplierA, factor: bankX, pieceId: root, purchasePrice: 95_000_000n });
         await ledger.connect(bankX).factor(sale.terms, sale.consent);
-        const { terms, consent } = await buildPledge(ethers, c, { holder: bankX, pledgee: bankX, pieceId: root, securedAmount: SECURED });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
+        await expect(sendPledge(c, { pieceId: root, bank: bankX, holder: bankX }))
           .to.be.revertedWithCustomError(ledger, "PledgeToHolder")
           .withArgs(root, bankX.address);
         expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Active));
@@ -432,130 +291,41 @@ describe("VoucherLedger financing: pledge", function () {
 
       it("lets the factor pledge it to another bank", async function () {
         const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
         const { supplierA, bankX, bankY } = c.actors;
         const sale = await buildFactoring(ethers, c, { holder: supplierA, factor: bankX, pieceId: root, purchasePrice: 95_000_000n });
-        await ledger.connect(bankX).factor(sale.terms, sale.consent);
-        const { terms, consent } = await buildPledge(ethers, c, { holder: bankX, pledgee: bankY, pieceId: root, securedAmount: SECURED });
-        await expect(ledger.connect(bankY).pledge(terms, consent))
-          .to.emit(ledger, "PiecePledged")
-          .withArgs(root, bankY.address, bankX.address, SECURED, 450, 20, REGISTRATION_BYTES, 1);
+        await c.contracts.ledger.connect(bankX).factor(sale.terms, sale.consent);
+        const request = { pieceId: root, bank: bankY, holder: bankX };
+        await expectPledged(c, sendPledge(c, request), request);
       });
     });
 
-    describe("when the holder and the bank are related parties", function () {
-      it("reverts with RelatedPartyFinancing", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { admin, supplierA, bankX } = c.actors;
-        await ledger.connect(admin).setRelatedPartyGroup(supplierA.address, 7);
-        await ledger.connect(admin).setRelatedPartyGroup(bankX.address, 7);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "RelatedPartyFinancing")
-          .withArgs(supplierA.address, bankX.address, 7);
-      });
-
-      it("pledges when they are in different groups", async function () {
+    describe("when the holder and the bank are in different related-party groups", function () {
+      it("pledges", async function () {
         const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
         const { ledger } = c.contracts;
         const { admin, supplierA, bankX } = c.actors;
         await ledger.connect(admin).setRelatedPartyGroup(supplierA.address, 7);
         await ledger.connect(admin).setRelatedPartyGroup(bankX.address, 8);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent)).to.emit(ledger, "PiecePledged");
+        await expect(sendPledge(c, { pieceId: root, bank: bankX, holder: supplierA })).to.emit(ledger, "PiecePledged");
       });
     });
 
-    describe("when the voucher needs an enhanced review (term above 183 days)", function () {
-      it("reverts with EnhancedReviewMissing without the bank's review", async function () {
-        const { c, root, voucherId } = await networkHelpers.loadFixture(longTermFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        expect((await ledger.voucherOf(voucherId)).enhancedReviewRequired).to.equal(true);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
+    for (const [when, securedAmount] of [
+      ["the secured amount is zero", 0n],
+      ["the secured amount exceeds the piece (empty pledge)", MILLION_CNY + 1n],
+    ] as const) {
+      describe(`when ${when}`, function () {
+        it("reverts with PledgeAmountInvalid", async function () {
+          const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
+          const { ledger } = c.contracts;
+          const { supplierA, bankX } = c.actors;
+          const { terms, consent } = await buildPledge(ethers, c, { holder: supplierA, pledgee: bankX, pieceId: root, securedAmount });
+          await expect(ledger.connect(bankX).pledge(terms, consent))
+            .to.be.revertedWithCustomError(ledger, "PledgeAmountInvalid")
+            .withArgs(root, securedAmount, MILLION_CNY);
         });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "EnhancedReviewMissing")
-          .withArgs(voucherId, bankX.address);
       });
-
-      it("reverts with EnhancedReviewMissing when only another bank reviewed", async function () {
-        const { c, root, voucherId } = await networkHelpers.loadFixture(longTermFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX, bankY } = c.actors;
-        await ledger.connect(bankY).recordEnhancedReview(voucherId, REVIEW_HASH);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "EnhancedReviewMissing")
-          .withArgs(voucherId, bankX.address);
-      });
-
-      it("pledges once the bank recorded its review", async function () {
-        const { c, root, voucherId } = await networkHelpers.loadFixture(longTermFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        await ledger.connect(bankX).recordEnhancedReview(voucherId, REVIEW_HASH);
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.emit(ledger, "PiecePledged")
-          .withArgs(root, bankX.address, supplierA.address, SECURED, 450, 20, REGISTRATION_BYTES, 1);
-        expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Pledged));
-      });
-    });
-
-    describe("when the secured amount is zero", function () {
-      it("reverts with PledgeAmountInvalid", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, { holder: supplierA, pledgee: bankX, pieceId: root, securedAmount: 0n });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "PledgeAmountInvalid")
-          .withArgs(root, 0n, MILLION_CNY);
-      });
-    });
-
-    describe("when the secured amount exceeds the piece (empty pledge)", function () {
-      it("reverts with PledgeAmountInvalid", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: MILLION_CNY + 1n,
-        });
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "PledgeAmountInvalid")
-          .withArgs(root, MILLION_CNY + 1n, MILLION_CNY);
-      });
-    });
+    }
 
     describe("when the registration number is missing", function () {
       it("reverts with PledgeRegistrationMissing", async function () {
@@ -577,48 +347,22 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the consent has expired", function () {
-      it("reverts with ConsentExpired", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const deadline = (await latestTimestamp(ethers)) + 100n;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-          deadline,
-        });
-        await networkHelpers.time.setNextBlockTimestamp(deadline + 1n);
-        await expect(ledger.connect(bankX).pledge(terms, consent))
-          .to.be.revertedWithCustomError(ledger, "ConsentExpired")
-          .withArgs(deadline, deadline + 1n);
-      });
-    });
-
     describe("when the consent is not the holder's", function () {
-      it("reverts with ConsentSignatureInvalid when someone else signed", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, supplierB, bankX } = c.actors;
-        const { terms } = await buildPledge(ethers, c, { holder: supplierA, pledgee: bankX, pieceId: root, securedAmount: SECURED });
-        const forged = await signPledgeConsent(c, supplierB, { holder: supplierA.address, pledgee: bankX.address, serial: 1 }, terms);
-        await expect(ledger.connect(bankX).pledge(terms, forged))
-          .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
-          .withArgs(supplierA.address);
-      });
-
-      it("reverts with ConsentSignatureInvalid when the bank signed its own consent", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms } = await buildPledge(ethers, c, { holder: supplierA, pledgee: bankX, pieceId: root, securedAmount: SECURED });
-        const forged = await signPledgeConsent(c, bankX, { holder: supplierA.address, pledgee: bankX.address, serial: 1 }, terms);
-        await expect(ledger.connect(bankX).pledge(terms, forged))
-          .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
-          .withArgs(supplierA.address);
-      });
+      for (const [who, when] of [
+        ["supplierB", "someone else signed"],
+        ["bankX", "the bank signed its own consent"],
+      ] as const) {
+        it(`reverts with ConsentSignatureInvalid when ${when}`, async function () {
+          const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
+          const { ledger } = c.contracts;
+          const { supplierA, bankX } = c.actors;
+          const { terms } = await buildPledge(ethers, c, { holder: supplierA, pledgee: bankX, pieceId: root, securedAmount: SECURED });
+          const forged = await signPledgeConsent(c, c.actors[who], { holder: supplierA.address, pledgee: bankX.address, serial: 1 }, terms);
+          await expect(ledger.connect(bankX).pledge(terms, forged))
+            .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
+            .withArgs(supplierA.address);
+        });
+      }
     });
 
     describe("when the consent names another bank", function () {
@@ -657,35 +401,25 @@ describe("VoucherLedger financing: pledge", function () {
     });
 
     describe("when the bank changes a term the holder signed", function () {
-      it("reverts with ConsentSignatureInvalid for a higher secured amount", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
+      for (const [what, change] of [
+        ["a higher secured amount", { securedAmount: SECURED + 1n }],
+        ["a higher rate", { annualRateBps: 900 }],
+      ] as const) {
+        it(`reverts with ConsentSignatureInvalid for ${what}`, async function () {
+          const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
+          const { ledger } = c.contracts;
+          const { supplierA, bankX } = c.actors;
+          const { terms, consent } = await buildPledge(ethers, c, {
+            holder: supplierA,
+            pledgee: bankX,
+            pieceId: root,
+            securedAmount: SECURED,
+          });
+          await expect(ledger.connect(bankX).pledge({ ...terms, ...change }, consent))
+            .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
+            .withArgs(supplierA.address);
         });
-        await expect(ledger.connect(bankX).pledge({ ...terms, securedAmount: SECURED + 1n }, consent))
-          .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
-          .withArgs(supplierA.address);
-      });
-
-      it("reverts with ConsentSignatureInvalid for a higher rate", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        const { supplierA, bankX } = c.actors;
-        const { terms, consent } = await buildPledge(ethers, c, {
-          holder: supplierA,
-          pledgee: bankX,
-          pieceId: root,
-          securedAmount: SECURED,
-        });
-        await expect(ledger.connect(bankX).pledge({ ...terms, annualRateBps: 900 }, consent))
-          .to.be.revertedWithCustomError(ledger, "ConsentSignatureInvalid")
-          .withArgs(supplierA.address);
-      });
+      }
     });
 
     describe("when the consent was signed for another chain", function () {
@@ -744,15 +478,7 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the piece is not pledged", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        await expect(ledger.connect(c.actors.bankX).releasePledge(root))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Active, PieceStatus.Pledged);
-      });
-    });
+    shouldRefuseWithoutAPledgeOfTheCaller("releasePledge");
 
     describe("when the piece does not exist", function () {
       it("reverts with PieceNotFound", async function () {
@@ -763,32 +489,6 @@ describe("VoucherLedger financing: pledge", function () {
           .withArgs(root + 1n);
       });
     });
-
-    describe("when the pledge was enforced", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-        const { ledger } = c.contracts;
-        const { bankX } = c.actors;
-        await ledger.connect(bankX).enforcePledge(root);
-        await expect(ledger.connect(bankX).releasePledge(root))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Enforced, PieceStatus.Pledged);
-      });
-    });
-
-    for (const who of ["bankY", "supplierA", "outsider"] as const) {
-      describe(`when ${who} is not the pledgee`, function () {
-        it("reverts with NotPledgee", async function () {
-          const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-          const { ledger } = c.contracts;
-          const caller = c.actors[who];
-          await expect(ledger.connect(caller).releasePledge(root))
-            .to.be.revertedWithCustomError(ledger, "NotPledgee")
-            .withArgs(root, caller.address, c.actors.bankX.address);
-          expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Pledged));
-        });
-      });
-    }
   });
 
   describe(".enforcePledge()", function () {
@@ -814,15 +514,7 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the piece is not pledged", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgeFixture);
-        const { ledger } = c.contracts;
-        await expect(ledger.connect(c.actors.bankX).enforcePledge(root))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Active, PieceStatus.Pledged);
-      });
-    });
+    shouldRefuseWithoutAPledgeOfTheCaller("enforcePledge");
 
     describe("when the pledge was released", function () {
       it("reverts with PieceNotInStatus", async function () {
@@ -835,32 +527,6 @@ describe("VoucherLedger financing: pledge", function () {
           .withArgs(root, PieceStatus.Active, PieceStatus.Pledged);
       });
     });
-
-    describe("when the pledge was already enforced", function () {
-      it("reverts with PieceNotInStatus", async function () {
-        const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-        const { ledger } = c.contracts;
-        const { bankX } = c.actors;
-        await ledger.connect(bankX).enforcePledge(root);
-        await expect(ledger.connect(bankX).enforcePledge(root))
-          .to.be.revertedWithCustomError(ledger, "PieceNotInStatus")
-          .withArgs(root, PieceStatus.Enforced, PieceStatus.Pledged);
-      });
-    });
-
-    for (const who of ["bankY", "supplierA", "outsider"] as const) {
-      describe(`when ${who} is not the pledgee`, function () {
-        it("reverts with NotPledgee", async function () {
-          const { c, root } = await networkHelpers.loadFixture(pledgedFixture);
-          const { ledger } = c.contracts;
-          const caller = c.actors[who];
-          await expect(ledger.connect(caller).enforcePledge(root))
-            .to.be.revertedWithCustomError(ledger, "NotPledgee")
-            .withArgs(root, caller.address, c.actors.bankX.address);
-          expect((await ledger.pieceOf(root)).status).to.equal(BigInt(PieceStatus.Pledged));
-        });
-      });
-    }
   });
 
   describe(".recordEnhancedReview()", function () {
@@ -877,27 +543,21 @@ describe("VoucherLedger financing: pledge", function () {
       });
     });
 
-    describe("when the caller is a supplier", function () {
-      it("reverts with MemberLacksRole", async function () {
-        const { c, voucherId } = await networkHelpers.loadFixture(longTermFixture);
-        const { ledger } = c.contracts;
-        const { supplierA } = c.actors;
-        await expect(ledger.connect(supplierA).recordEnhancedReview(voucherId, REVIEW_HASH))
-          .to.be.revertedWithCustomError(ledger, "MemberLacksRole")
-          .withArgs(supplierA.address, MemberRole.Bank);
+    for (const [when, who, error, value] of [
+      ["the caller is a supplier", "supplierA", "MemberLacksRole", MemberRole.Bank],
+      ["the caller is no member", "outsider", "MemberNotActive", MemberStatus.None],
+    ] as const) {
+      describe(`when ${when}`, function () {
+        it(`reverts with ${error}`, async function () {
+          const { c, voucherId } = await networkHelpers.loadFixture(longTermFixture);
+          const { ledger } = c.contracts;
+          const caller = c.actors[who];
+          await expect(ledger.connect(caller).recordEnhancedReview(voucherId, REVIEW_HASH))
+            .to.be.revertedWithCustomError(ledger, error)
+            .withArgs(caller.address, value);
+        });
       });
-    });
-
-    describe("when the caller is no member", function () {
-      it("reverts with MemberNotActive", async function () {
-        const { c, voucherId } = await networkHelpers.loadFixture(longTermFixture);
-        const { ledger } = c.contracts;
-        const { outsider } = c.actors;
-        await expect(ledger.connect(outsider).recordEnhancedReview(voucherId, REVIEW_HASH))
-          .to.be.revertedWithCustomError(ledger, "MemberNotActive")
-          .withArgs(outsider.address, MemberStatus.None);
-      });
-    });
+    }
 
     describe("when the voucher does not exist", function () {
       it("reverts with VoucherNotFound", async function () {

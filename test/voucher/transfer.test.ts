@@ -254,32 +254,20 @@ describe("VoucherLedger", function () {
     });
 
     describe("when the caller is not the holder", function () {
-      it("reverts with NotPieceHolder for another member", async function () {
-        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
-        const { supplierA, supplierB, supplierC } = c.actors;
-        const { tx } = await sendTransfer(c, { from: supplierB, to: supplierC, pieceId: rootId, amount: FACE / 2n });
-        await expect(tx)
-          .to.be.revertedWithCustomError(c.contracts.ledger, "NotPieceHolder")
-          .withArgs(rootId, supplierB.address, supplierA.address);
-      });
-
-      it("reverts with NotPieceHolder for the issuer", async function () {
-        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
-        const { coreA, supplierA, supplierC } = c.actors;
-        const { tx } = await sendTransfer(c, { from: coreA, to: supplierC, pieceId: rootId, amount: FACE / 2n });
-        await expect(tx)
-          .to.be.revertedWithCustomError(c.contracts.ledger, "NotPieceHolder")
-          .withArgs(rootId, coreA.address, supplierA.address);
-      });
-
-      it("reverts with NotPieceHolder for an outsider", async function () {
-        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
-        const { outsider, supplierA } = c.actors;
-        const { tx } = await sendTransfer(c, { from: outsider, to: outsider, pieceId: rootId, amount: FACE / 2n });
-        await expect(tx)
-          .to.be.revertedWithCustomError(c.contracts.ledger, "NotPieceHolder")
-          .withArgs(rootId, outsider.address, supplierA.address);
-      });
+      for (const [label, who, to] of [
+        ["another member", "supplierB", "supplierC"],
+        ["the issuer", "coreA", "supplierC"],
+        ["an outsider", "outsider", "outsider"],
+      ] as const) {
+        it(`reverts with NotPieceHolder for ${label}`, async function () {
+          const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
+          const caller = c.actors[who];
+          const { tx } = await sendTransfer(c, { from: caller, to: c.actors[to], pieceId: rootId, amount: FACE / 2n });
+          await expect(tx)
+            .to.be.revertedWithCustomError(c.contracts.ledger, "NotPieceHolder")
+            .withArgs(rootId, caller.address, c.actors.supplierA.address);
+        });
+      }
 
       it("reverts with NotPieceHolder for the former holder after a whole transfer", async function () {
         const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
