@@ -9,8 +9,10 @@ const SOLC_VERSION: string = require("solc/package.json").version;
 
 /**
  * EVM version per target network. GoQuorum and older Besu/FISCO BCOS nodes
- * cannot run PUSH0 (Shanghai), so they build with the `legacy-evm` profile:
- * `npx hardhat ignition deploy deploy/Consortium.ts --network quorum --build-profile legacy-evm`.
+ * cannot run PUSH0 (Shanghai) or MCOPY (Cancun), so they build with the `legacy-evm` profile:
+ * `npx hardhat ignition deploy deploy/modules/VoucherLedger.ts --network quorum --build-profile legacy-evm`.
+ * OpenZeppelin Contracts is pinned at 5.3.0: from 5.4 its EIP712/SignatureChecker import `Bytes`, which
+ * uses MCOPY and cannot compile for Paris. scripts/check-networks.sh runs this build on anvil --hardfork paris.
  */
 export const EVM_VERSION_BY_PROFILE = {
   default: "cancun",
@@ -57,6 +59,8 @@ export default defineConfig({
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
     anvil: { type: "http", chainType: "l1", url: "http://127.0.0.1:8546" },
+    // anvil started with `--hardfork paris`: stands in for GoQuorum's EVM (no PUSH0) in scripts/check-networks.sh.
+    anvilParis: { type: "http", chainType: "l1", url: "http://127.0.0.1:8547" },
     besu: {
       type: "http",
       chainType: "l1",

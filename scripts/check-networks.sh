@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Deployment check against two real JSON-RPC nodes: starts `hardhat node` (EDR) on 127.0.0.1:8545 and
+# Deployment check against real JSON-RPC nodes: starts `hardhat node` (EDR) on 127.0.0.1:8545 and
 # anvil on 127.0.0.1:8546, runs scripts/lifecycle.ts on each (`--network localhost`, `--network anvil`,
-# see hardhat.config.ts), and stops both nodes by PID on exit. Exits non-zero if a node does not come up
-# or a lifecycle run fails.
+# see hardhat.config.ts); then builds with the `legacy-evm` profile (Paris: no PUSH0, no MCOPY) and runs
+# the lifecycle on anvil started with `--hardfork paris` (`--network anvilParis`), the stand-in for
+# GoQuorum's EVM. Stops every node by PID on exit. Exits non-zero if a node does not come up or a run fails.
 #
 #   bash scripts/check-networks.sh            (or: npm run check:networks)
 #
@@ -61,8 +62,10 @@ wait_for_chain() {
       tail -n 40 "$LOG_DIR/$name.log" >&2
       exit 1
     fi
-    answer="$(curl -s -m 2 -X POST -H 'Content-Type: application/json' \
-      --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$port" || true)"
+    answer="$(node -e '
+      fetch(process.argv[1], { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), signal: AbortSignal.timeout(2000) })
+        .then((r) => r.text()).then((t) => process.stdout.write(t), () => {});' "http://127.0.0.1:$port" || true)"
     if [[ "$answer" == *'"result"'* ]]; then
       echo "check-networks: $name answers eth_chainId: $answer"
       return 0
@@ -115,9 +118,29 @@ for network in localhost anvil; do
   done
 done
 
+# Pre-Shanghai EVM (GoQuorum): the legacy-evm build must deploy and run where PUSH0 does not exist.
+echo
+echo "=== legacy-evm build (evmVersion paris) on anvil --hardfork paris ==="
+if ! npx hardhat build --build-profile legacy-evm --no-tests --quiet >"$LOG_DIR/build-legacy.log" 2>&1; then
+  echo "check-networks: legacy-evm build failed; its log:" >&2
+  tail -n 40 "$LOG_DIR/build-legacy.log" >&2
+  exit 1
+fi
+start_node anvil-paris 8547 "$ANVIL_BIN" --host 127.0.0.1 --port 8547 --hardfork paris
+wait_for_chain anvil-paris 8547 "${NODE_PIDS[2]}"
+run_started=$SECONDS
+if npx hardhat run --no-compile --build-profile legacy-evm scripts/lifecycle.ts --network anvilParis; then
+  echo "=== lifecycle on anvilParis (legacy-evm): passed in $((SECONDS - run_started))s ==="
+else
+  echo "=== lifecycle on anvilParis (legacy-evm): FAILED ===" >&2
+  failures+=("anvilParis legacy-evm")
+fi
+# Leave the default (Cancun) artifacts behind for whatever runs next.
+npx hardhat build --no-tests --quiet >"$LOG_DIR/build-restore.log" 2>&1 || true
+
 echo
 if ((${#failures[@]} > 0)); then
   echo "check-networks: FAILED: ${failures[*]} (total $((SECONDS - started))s)" >&2
   exit 1
 fi
-echo "check-networks: passed on hardhat node and anvil (total $((SECONDS - started))s)"
+echo "check-networks: passed on hardhat node, anvil, and anvil --hardfork paris with the legacy-evm build (total $((SECONDS - started))s)"
