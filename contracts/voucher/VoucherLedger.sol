@@ -47,7 +47,7 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
 
     Policy private _policy;
     uint256 private _voucherCount;
-    mapping(uint256 voucherId => Voucher) private _vouchers;
+    mapping(uint256 voucherId => Voucher) internal _vouchers;
     mapping(uint256 pieceId => Piece) private _pieces;
     mapping(uint256 pieceId => Pledge) private _pledges;
     mapping(uint256 pieceId => Factoring) private _factorings;
