@@ -44,6 +44,8 @@ interface IConsortiumRegistry {
     error RegistryNotAMember(address account);
     /// @notice The role bitmap is empty or has unknown bits.
     error RegistryInvalidRoles(uint8 roles);
+    /// @notice Oracle and operator cannot be combined with core enterprise, supplier or bank.
+    error RegistryConflictingRoles(uint8 roles);
     /// @notice The member lacks a role the operation needs.
     error RegistryMissingRole(address account, uint8 role);
     /// @notice The member already has that status.

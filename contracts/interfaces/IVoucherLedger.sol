@@ -112,6 +112,12 @@ interface IVoucherLedger {
     /// @notice Only suppliers and core enterprises may receive a voucher or a piece in trade.
     error NotATradeParty(address account, uint8 roles);
     error PageSizeZero();
+    /// @notice Issuer and holder, or the two parties of a transfer, share a related-party group (R15).
+    error RelatedPartyTrade(address from, address to, uint24 groupId);
+    /// @notice A piece may not go back to the enterprise that owes it.
+    error TransferToIssuer(uint256 pieceId, address issuer);
+    /// @notice The issuer has no clearing bank, so its vouchers could never be settled.
+    error ClearingBankNotSet(address issuer);
     error AmountZero();
     error PieceBelowMinimum(uint64 amount, uint64 minimum);
     error MaturityNotInFuture(uint40 maturity, uint256 currentTime);
@@ -249,7 +255,8 @@ interface IVoucherLedger {
     function voucherOf(uint256 voucherId) external view returns (Voucher memory);
     /// @notice The last pledge of a piece; it is in force only while the piece is `Pledged` or `Enforced`. Anyone.
     function pledgeOf(uint256 pieceId) external view returns (Pledge memory);
-    /// @notice The last factoring of a piece (factor zero when never factored). Anyone.
+    /// @notice The last factoring of a piece (factor zero when never factored). A record, not the payee: the
+    /// factor may have passed the piece on since; the holder in `pieceOf` is who is paid. Anyone.
     function factoringOf(uint256 pieceId) external view returns (Factoring memory);
 
     /// @notice The piece it was split from, or 0 for a root piece.

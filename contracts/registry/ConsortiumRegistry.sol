@@ -158,5 +158,11 @@ abstract contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     function _checkRoles(uint8 roles) private pure {
         if (roles == 0 || roles & ~MemberRoles.ALL != 0) revert RegistryInvalidRoles(roles);
+        // An oracle that trades could attest its own trades (R1); an operator that trades or lends would hold
+        // or route funds (clause 十四). Both stand apart from the trade and bank roles.
+        uint8 business = MemberRoles.CORE_ENTERPRISE | MemberRoles.SUPPLIER | MemberRoles.BANK;
+        if (roles & (MemberRoles.ORACLE | MemberRoles.OPERATOR) != 0 && roles & business != 0) {
+            revert RegistryConflictingRoles(roles);
+        }
     }
 }

@@ -76,7 +76,7 @@ struct Policy {
  * @param pledgee Bank that holds the pledge.
  * @param securedAmount Loan principal in fen secured by the piece.
  * @param annualRateBps Interest rate of the loan, basis points a year (interest, not a fee: R12).
- * @param serial Number of pledges of this piece before this one.
+ * @param serial Ordinal of this pledge among the pledges of the piece (1 for the first).
  * @param registrationNumber Registration number in the PBoC unified movable-property registry (ASCII).
  * @param pledgedAt Unix time the pledge took effect (interest accrues from it).
  * @param serviceFeeBps The bank's service fee, basis points of the secured amount, kept apart from interest (R12).

@@ -74,7 +74,9 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         Member memory issuerMember = _activeMember(issuer, MemberRoles.CORE_ENTERPRISE);
         if (issuerMember.defaulted) revert IssuerInDefault(issuer);
         if (request.holder == issuer) revert IssueToSelf(issuer);
-        _activeTradeParty(request.holder);
+        _refuseRelatedParties(issuer, issuerMember, request.holder, _activeTradeParty(request.holder));
+        // A voucher nobody can clear could never be settled (R10).
+        if (_clearingBanks[issuer] == address(0)) revert ClearingBankNotSet(issuer);
 
         if (request.amount == 0) revert AmountZero();
         if (request.amount < p.minPieceAmount) revert PieceBelowMinimum(request.amount, p.minPieceAmount);
@@ -133,8 +135,12 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
         (Piece storage piece, Voucher storage voucher) = _transferablePiece(request.pieceId);
         address from = msg.sender;
         if (request.to == from) revert TransferToSelf(request.pieceId);
-        _activeMember(from, 0);
-        _activeTradeParty(request.to);
+        // A claim on the issuer held by the issuer itself could be passed on or financed after a default.
+        address issuer = voucher.issuer;
+        if (request.to == issuer) revert TransferToIssuer(request.pieceId, issuer);
+        Member memory receiver = _activeTradeParty(request.to);
+        _refuseRelatedParties(from, _activeMember(from, 0), request.to, receiver);
+        _refuseRelatedParties(issuer, _members[issuer], request.to, receiver);
         if (request.amount == 0) revert AmountZero();
         if (request.amount > piece.amount) {
             revert TransferAmountExceedsPiece(request.pieceId, request.amount, piece.amount);
@@ -359,7 +365,8 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
     /// @inheritdoc IVoucherLedger
     function lineageOf(uint256 pieceId) external view returns (uint256[] memory lineage) {
         if (_pieces[pieceId].status == PieceStatus.None) revert PieceNotFound(pieceId);
-        // Each parent is strictly shallower, so the chain has at most depth + 1 <= HARD_MAX_DEPTH + 1 links.
+        // A piece is at least one level deeper than its parent was when it split off, and depths only grow,
+        // so a piece has at most `depth` ancestors: the chain has at most depth + 1 <= HARD_MAX_DEPTH + 1 links.
         uint256[] memory path = new uint256[](uint256(_pieces[pieceId].depth) + 1);
         uint256 length;
         uint256 current = pieceId;
@@ -551,10 +558,20 @@ contract VoucherLedger is IVoucherLedger, ConsortiumRegistry, VoucherSignatures,
 
     /// @dev Vouchers are paid to enterprises in the trade: a supplier or a core enterprise. The operator must
     /// never become a creditor (clause 十四); banks receive pieces only by financing them.
-    function _activeTradeParty(address account) private view {
-        Member memory member = _activeMember(account, 0);
+    function _activeTradeParty(address account) private view returns (Member memory member) {
+        member = _activeMember(account, 0);
         if (member.roles & (MemberRoles.SUPPLIER | MemberRoles.CORE_ENTERPRISE) == 0) {
             revert NotATradeParty(account, member.roles);
+        }
+    }
+
+    /// @dev A voucher or piece passing between related parties is the self-financing pattern R15 refuses.
+    function _refuseRelatedParties(address from, Member memory fromMember, address to, Member memory toMember)
+        private
+        pure
+    {
+        if (fromMember.groupId != 0 && fromMember.groupId == toMember.groupId) {
+            revert RelatedPartyTrade(from, to, fromMember.groupId);
         }
     }
 

@@ -130,13 +130,13 @@ describe("FeeSchedule", function () {
         expect(readItems((await c.feeSchedule.scheduleOf(1n))[2])).to.deep.equal(items.map(asTuple));
       });
 
-      it("accepts a member holding the operator role among others", async function () {
+      it("accepts a member holding the operator role among others (operator and auditor)", async function () {
         const c = await networkHelpers.loadFixture(feeFixture);
-        const { bankX } = c.actors;
-        await c.contracts.registry.setMemberRoles(bankX.address, MemberRole.Bank | MemberRole.Operator);
-        await expect(c.contracts.feeSchedule.connect(bankX).publish((await now()) + DAY, ITEMS, DOCUMENT_HASH))
+        const { auditor } = c.actors;
+        await c.contracts.registry.setMemberRoles(auditor.address, MemberRole.Auditor | MemberRole.Operator);
+        await expect(c.contracts.feeSchedule.connect(auditor).publish((await now()) + DAY, ITEMS, DOCUMENT_HASH))
           .to.emit(c.feeSchedule, "FeeSchedulePublished")
-          .withArgs(1n, anyUint, DOCUMENT_HASH, ITEMS.map(asTuple), bankX.address);
+          .withArgs(1n, anyUint, DOCUMENT_HASH, ITEMS.map(asTuple), auditor.address);
       });
     });
 

@@ -141,12 +141,39 @@ describe("ConsortiumRegistry (inside VoucherLedger)", function () {
           .withArgs(newcomer.address, NEW_USCC, roles, 42);
       });
 
-      it("accepts every defined role flag at once (0x3f)", async function () {
+      it("accepts every business role at once (core enterprise, supplier, bank, auditor)", async function () {
         const c = await load();
         const { newcomer } = c.spare;
-        await c.contracts.registry.registerMember(newcomer.address, NEW_USCC, ALL_ROLES, 0);
-        expect((await c.contracts.registry.memberOf(newcomer.address)).roles).to.equal(BigInt(ALL_ROLES));
-        expect(await c.contracts.registry.isActiveWith(newcomer.address, ALL_ROLES)).to.equal(true);
+        const roles = MemberRole.CoreEnterprise | MemberRole.Supplier | MemberRole.Bank | MemberRole.Auditor;
+        await c.contracts.registry.registerMember(newcomer.address, NEW_USCC, roles, 0);
+        expect((await c.contracts.registry.memberOf(newcomer.address)).roles).to.equal(BigInt(roles));
+        expect(await c.contracts.registry.isActiveWith(newcomer.address, roles)).to.equal(true);
+      });
+
+      it("accepts oracle and operator together with auditor", async function () {
+        const c = await load();
+        const { newcomer } = c.spare;
+        const roles = MemberRole.Oracle | MemberRole.Operator | MemberRole.Auditor;
+        await c.contracts.registry.registerMember(newcomer.address, NEW_USCC, roles, 0);
+        expect((await c.contracts.registry.memberOf(newcomer.address)).roles).to.equal(BigInt(roles));
+      });
+
+      describe("when oracle or operator is combined with a trade or bank role", function () {
+        for (const [label, roles] of [
+          ["supplier and oracle", MemberRole.Supplier | MemberRole.Oracle],
+          ["core enterprise and oracle", MemberRole.CoreEnterprise | MemberRole.Oracle],
+          ["bank and oracle", MemberRole.Bank | MemberRole.Oracle],
+          ["supplier and operator", MemberRole.Supplier | MemberRole.Operator],
+          ["bank and operator", MemberRole.Bank | MemberRole.Operator],
+          ["every role (0x3f)", ALL_ROLES],
+        ] as const) {
+          it(`reverts with RegistryConflictingRoles for ${label}`, async function () {
+            const c = await load();
+            await expect(c.contracts.registry.registerMember(c.spare.newcomer.address, NEW_USCC, roles, 0))
+              .to.be.revertedWithCustomError(c.contracts.registry, "RegistryConflictingRoles")
+              .withArgs(roles);
+          });
+        }
       });
 
       it("accepts the largest group id (2^24 - 1)", async function () {
@@ -293,13 +320,25 @@ describe("ConsortiumRegistry (inside VoucherLedger)", function () {
         const c = await load();
         const { coreA } = c.actors;
         const before = await c.contracts.registry.memberOf(coreA.address);
-        await c.contracts.registry.setMemberRoles(coreA.address, ALL_ROLES);
+        await c.contracts.registry.setMemberRoles(coreA.address, MemberRole.CoreEnterprise | MemberRole.Supplier | MemberRole.Bank);
         const after = await c.contracts.registry.memberOf(coreA.address);
         expect(after.status).to.equal(before.status);
         expect(after.groupId).to.equal(before.groupId);
         expect(after.creditLine).to.equal(CREDIT_LINE);
         expect(after.uscc).to.equal(before.uscc);
         expect(after.defaulted).to.equal(false);
+      });
+    });
+
+    describe("when the new roles combine an oracle with a trade role", function () {
+      it("reverts with RegistryConflictingRoles and keeps the old roles", async function () {
+        const c = await load();
+        const { oracle1 } = c.actors;
+        const roles = MemberRole.Oracle | MemberRole.Supplier;
+        await expect(c.contracts.registry.setMemberRoles(oracle1.address, roles))
+          .to.be.revertedWithCustomError(c.contracts.registry, "RegistryConflictingRoles")
+          .withArgs(roles);
+        expect((await c.contracts.registry.memberOf(oracle1.address)).roles).to.equal(BigInt(MemberRole.Oracle));
       });
     });
 

@@ -337,6 +337,38 @@ describe("VoucherLedger", function () {
       });
     });
 
+    describe("when the issuer and the holder are related parties", function () {
+      it("reverts with RelatedPartyTrade naming both and the group", async function () {
+        const c = await networkHelpers.loadFixture(consortiumFixture);
+        const { admin, coreA, supplierA } = c.actors;
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(coreA.address, 77);
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(supplierA.address, 77);
+        const { tx } = await sendIssue(c, { holder: supplierA });
+        await expect(tx)
+          .to.be.revertedWithCustomError(c.contracts.ledger, "RelatedPartyTrade")
+          .withArgs(coreA.address, supplierA.address, 77);
+      });
+
+      it("issues when only the holder is in a group", async function () {
+        const c = await networkHelpers.loadFixture(consortiumFixture);
+        await c.contracts.registry.connect(c.actors.admin).setRelatedPartyGroup(c.actors.supplierA.address, 77);
+        const { tx } = await sendIssue(c, { holder: c.actors.supplierA });
+        await expect(tx).to.emit(c.contracts.ledger, "VoucherIssued");
+      });
+    });
+
+    describe("when the issuer has no clearing bank", function () {
+      it("reverts with ClearingBankNotSet", async function () {
+        const c = await networkHelpers.loadFixture(consortiumFixture);
+        const { admin, supplierC } = c.actors;
+        // supplierC becomes a core enterprise with a credit line but no clearing bank.
+        await c.contracts.registry.connect(admin).setMemberRoles(supplierC.address, MemberRole.CoreEnterprise);
+        await c.contracts.registry.connect(admin).setCreditLine(supplierC.address, MILLION_CNY);
+        const { tx } = await sendIssue(c, { issuer: supplierC, holder: c.actors.supplierA, amount: MILLION_CNY });
+        await expect(tx).to.be.revertedWithCustomError(c.contracts.ledger, "ClearingBankNotSet").withArgs(supplierC.address);
+      });
+    });
+
     describe("when the amount is zero", function () {
       it("reverts with AmountZero", async function () {
         const c = await networkHelpers.loadFixture(consortiumFixture);

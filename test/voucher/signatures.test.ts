@@ -28,12 +28,13 @@ async function attestationFixture() {
   const c = await deployConsortium(ethers);
   const rootId = await issueVoucher(ethers, c, { amount: MILLION_CNY });
 
-  const { admin, coreA, supplierA, supplierB, oracle1, oracle2, oracle3 } = c.actors;
+  const { admin, coreA, supplierA, supplierB, bankX, oracle1, oracle2, oracle3 } = c.actors;
   const mirror = (await ethers.deployContract("VoucherLedger", [admin.address, DEFAULT_POLICY])) as unknown as VoucherLedger;
   const mirrorMembers: Array<[string, number]> = [
     [coreA.address, MemberRole.CoreEnterprise],
     [supplierA.address, MemberRole.Supplier],
     [supplierB.address, MemberRole.Supplier],
+    [bankX.address, MemberRole.Bank],
     [oracle1.address, MemberRole.Oracle],
     [oracle2.address, MemberRole.Oracle],
     [oracle3.address, MemberRole.Oracle],
@@ -42,6 +43,7 @@ async function attestationFixture() {
     await mirror.connect(admin).registerMember(account, usccToBytes18(testUscc(200 + index)), role, 0);
   }
   await mirror.connect(admin).setCreditLine(coreA.address, 100n * MILLION_CNY);
+  await mirror.connect(admin).setClearingBank(coreA.address, bankX.address);
   const { chainId } = await ethers.provider.getNetwork();
   const mirrorDomain = ledgerDomain(chainId, await mirror.getAddress());
   const mirrorConsortium: Consortium = { ...c, contracts: { ...c.contracts, ledger: mirror, registry: mirror }, domain: mirrorDomain };

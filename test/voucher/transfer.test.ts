@@ -341,6 +341,49 @@ describe("VoucherLedger", function () {
       });
     });
 
+    describe("when the receiver is the issuer", function () {
+      it("reverts with TransferToIssuer, for a part and for the whole piece", async function () {
+        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
+        const { supplierA, coreA } = c.actors;
+        for (const amount of [FACE / 2n, FACE]) {
+          const { tx } = await sendTransfer(c, { from: supplierA, to: coreA, pieceId: rootId, amount });
+          await expect(tx).to.be.revertedWithCustomError(c.contracts.ledger, "TransferToIssuer").withArgs(rootId, coreA.address);
+        }
+      });
+
+      it("still transfers to another core enterprise that supplies the holder", async function () {
+        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
+        const { tx } = await sendTransfer(c, { from: c.actors.supplierA, to: c.actors.coreB, pieceId: rootId, amount: FACE / 2n });
+        await expect(tx).to.emit(c.contracts.ledger, "PieceSplit");
+      });
+    });
+
+    describe("when sender and receiver are related parties", function () {
+      it("reverts with RelatedPartyTrade", async function () {
+        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
+        const { admin, supplierA, supplierB } = c.actors;
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(supplierA.address, 5);
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(supplierB.address, 5);
+        const { tx } = await sendTransfer(c, { from: supplierA, to: supplierB, pieceId: rootId, amount: FACE / 2n });
+        await expect(tx)
+          .to.be.revertedWithCustomError(c.contracts.ledger, "RelatedPartyTrade")
+          .withArgs(supplierA.address, supplierB.address, 5);
+      });
+    });
+
+    describe("when the receiver is a related party of the issuer", function () {
+      it("reverts with RelatedPartyTrade naming the issuer", async function () {
+        const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
+        const { admin, coreA, supplierA, supplierB } = c.actors;
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(coreA.address, 9);
+        await c.contracts.registry.connect(admin).setRelatedPartyGroup(supplierB.address, 9);
+        const { tx } = await sendTransfer(c, { from: supplierA, to: supplierB, pieceId: rootId, amount: FACE });
+        await expect(tx)
+          .to.be.revertedWithCustomError(c.contracts.ledger, "RelatedPartyTrade")
+          .withArgs(coreA.address, supplierB.address, 9);
+      });
+    });
+
     describe("when the sender is suspended", function () {
       it("reverts with MemberNotActive", async function () {
         const { c, rootId } = await networkHelpers.loadFixture(issuedVoucherFixture);
