@@ -12,6 +12,9 @@ import {MemberRoles} from "../types/MemberTypes.sol";
 contract FeeSchedule is IFeeSchedule {
     /// @notice Fees one schedule may list.
     uint256 public constant MAX_FEE_ITEMS = 32;
+    /// @notice Furthest ahead a schedule may be published: a mistyped far-future date would otherwise block
+    /// every later schedule, since effective times must ascend.
+    uint256 public constant MAX_NOTICE = 366 days;
     /// @notice Schedules published but not yet in effect; bounds the search in `versionAt`.
     uint256 public constant MAX_PENDING = 8;
     uint8 private constant PAYER_FINANCIER = 2;
@@ -40,6 +43,9 @@ contract FeeSchedule is IFeeSchedule {
         if (count == 0 || count > MAX_FEE_ITEMS) revert FeeScheduleItemCountInvalid(count, MAX_FEE_ITEMS);
         if (documentHash == bytes32(0)) revert FeeScheduleDocumentHashMissing();
         if (effectiveFrom < block.timestamp) revert FeeScheduleEffectiveTimeInPast(effectiveFrom, block.timestamp);
+        if (effectiveFrom > block.timestamp + MAX_NOTICE) {
+            revert FeeScheduleEffectiveTimeTooFar(effectiveFrom, block.timestamp + MAX_NOTICE);
+        }
         uint256 published = _schedules.length;
         if (published > 0) {
             uint40 previous = _schedules[published - 1].effectiveFrom;

@@ -32,6 +32,7 @@ interface IFeeSchedule {
     error FeeScheduleItemCountInvalid(uint256 count, uint256 max);
     error FeeScheduleDocumentHashMissing();
     error FeeScheduleEffectiveTimeInPast(uint40 effectiveFrom, uint256 currentTime);
+    error FeeScheduleEffectiveTimeTooFar(uint40 effectiveFrom, uint256 latest);
     error FeeScheduleEffectiveTimeNotAfterPrevious(uint40 effectiveFrom, uint40 previous);
     error FeeScheduleRateInvalid(uint256 index, uint16 rateBps);
     error FeeSchedulePayerInvalid(uint256 index, uint8 payer);
@@ -42,7 +43,7 @@ interface IFeeSchedule {
 
     /**
      * @notice Publishes a schedule. Caller: an active member with the operator role.
-     * @param effectiveFrom When it takes effect: now or later, after every schedule before it.
+     * @param effectiveFrom When it takes effect: from now to `MAX_NOTICE` ahead, after every schedule before it.
      * @param items 1..`MAX_FEE_ITEMS` fees, each with a service code and a rate of at most 10,000 bps.
      * @param documentHash Hash of the full fee document published off-chain (required).
      * @return version Number of this schedule, from 1.

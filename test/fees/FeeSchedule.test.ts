@@ -292,6 +292,20 @@ describe("FeeSchedule", function () {
       });
     });
 
+    describe("when the effective time is more than MAX_NOTICE (366 days) ahead", function () {
+      it("reverts with FeeScheduleEffectiveTimeTooFar, and accepts exactly MAX_NOTICE", async function () {
+        const c = await networkHelpers.loadFixture(feeFixture);
+        const t = BigInt(await networkHelpers.time.latest()) + 1n; // the next block's time
+        const maxNotice = 366n * DAY;
+        await networkHelpers.time.setNextBlockTimestamp(t);
+        await expect(c.feeSchedule.publish(t + maxNotice + 1n, ITEMS, DOCUMENT_HASH))
+          .to.be.revertedWithCustomError(c.feeSchedule, "FeeScheduleEffectiveTimeTooFar")
+          .withArgs(t + maxNotice + 1n, t + maxNotice);
+        await networkHelpers.time.setNextBlockTimestamp(t + 1n);
+        await expect(c.feeSchedule.publish(t + 1n + maxNotice, ITEMS, DOCUMENT_HASH)).to.emit(c.feeSchedule, "FeeSchedulePublished");
+      });
+    });
+
     describe("when the document hash is zero", function () {
       it("reverts with FeeScheduleDocumentHashMissing", async function () {
         const c = await networkHelpers.loadFixture(feeFixture);
