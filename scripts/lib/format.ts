@@ -1,13 +1,5 @@
 /** Display helpers for the runnable scripts. Amounts stay bigint fen until they are printed. */
-
-/** 100000000n fen → "1,000,000.00 CNY". */
-export function formatCny(fen: bigint): string {
-  const negative = fen < 0n;
-  const abs = negative ? -fen : fen;
-  const yuan = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const cents = (abs % 100n).toString().padStart(2, "0");
-  return `${negative ? "-" : ""}${yuan}.${cents} CNY`;
-}
+export { formatCny } from "../../src/sdk/money.js";
 
 /** 450 → "4.50%". */
 export function formatBps(bps: bigint | number): string {
