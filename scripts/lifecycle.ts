@@ -204,7 +204,8 @@ async function main() {
     const payouts: Array<[string, bigint, string]> = [];
     if (Number(piece.status) === PieceStatus.Pledged) {
       const p = await ledger.pledgeOf(pieceId);
-      payouts.push([p.pledgee, p.securedAmount, "pledgee, secured amount"]);
+      // Principal only: the interest split of R10 belongs to the clearing engine.
+      payouts.push([p.pledgee, p.securedAmount, "pledgee, secured principal; interest is not computed in this walk-through"]);
       payouts.push([piece.holder, piece.amount - p.securedAmount, "holder, the rest"]);
     } else if (Number(piece.status) === PieceStatus.Enforced) {
       payouts.push([(await ledger.pledgeOf(pieceId)).pledgee, piece.amount, "pledgee, enforced"]);
