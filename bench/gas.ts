@@ -22,15 +22,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import { ethers as ethersLib, type ContractTransactionReceipt, type Signer } from "ethers";
+import { ethers as ethersLib } from "ethers";
 import { onboardConsortium, parseConsortiumConfig } from "../src/deploy/index.js";
 import { DEFAULT_POLICY, registrationNumberToBytes24 } from "../src/sdk/constants.js";
-import {
-  ISSUE_ATTESTATION_TYPES,
-  PLEDGE_CONSENT_TYPES,
-  TRANSFER_ATTESTATION_TYPES,
-  ledgerDomain,
-} from "../src/sdk/eip712.js";
+import { ledgerDomain, signIssueAttestation, signPledgeConsent, signTransferAttestation } from "../src/sdk/eip712.js";
+import { chainTime as chainTimeOf, send } from "../scripts/lib/chain.js";
 import type { Erc3525Anchor, Erc721Anchor, VoucherLedger } from "../types/ethers-contracts/index.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -87,19 +83,7 @@ const domain = ledgerDomain(chainId, await ledger.getAddress());
 let documentCounter = 0;
 const freshDocumentKey = () => ethersLib.keccak256(ethersLib.toUtf8Bytes(`bench-invoice-${++documentCounter}`));
 
-async function chainTime(): Promise<bigint> {
-  return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-}
-
-/** Sends one transaction (estimate + 20% as gas limit) and returns its receipt. */
-async function send(contract: { connect(s: Signer): unknown }, from: Signer, method: string, args: unknown[]) {
-  const fn = (contract.connect(from) as VoucherLedger).getFunction(method);
-  const gasLimit = ((await fn.estimateGas(...args)) * 12n) / 10n;
-  const tx = await fn.send(...args, { gasLimit });
-  const receipt = (await tx.wait()) as ContractTransactionReceipt;
-  if (receipt.status !== 1) throw new Error(`${method} reverted`);
-  return receipt;
-}
+const chainTime = () => chainTimeOf(ethers.provider);
 
 async function issue(amount: bigint): Promise<{ pieceId: bigint; gas: number; maturity: bigint }> {
   const now = await chainTime();
@@ -111,7 +95,7 @@ async function issue(amount: bigint): Promise<{ pieceId: bigint; gas: number; ma
     documentKeys: [freshDocumentKey()],
     deadline: now + DAY,
   };
-  const attestation = await oracle.signTypedData(domain, ISSUE_ATTESTATION_TYPES, { issuer: core.address, ...request });
+  const attestation = await signIssueAttestation(oracle, domain, { issuer: core.address, ...request });
   const pieceId = await ledger.connect(core).issue.staticCall(request, [attestation]);
   const receipt = await send(ledger, core, "issue", [request, [attestation]]);
   return { pieceId, gas: Number(receipt.gasUsed), maturity: request.maturity };
@@ -132,10 +116,7 @@ const transferRequest = {
   documentKeys: [freshDocumentKey()],
   deadline: now + DAY,
 };
-const transferAttestation = await oracle.signTypedData(domain, TRANSFER_ATTESTATION_TYPES, {
-  from: supplierA.address,
-  ...transferRequest,
-});
+const transferAttestation = await signTransferAttestation(oracle, domain, { from: supplierA.address, ...transferRequest });
 const transferredPiece = await ledger.connect(supplierA).splitTransfer.staticCall(transferRequest, [transferAttestation]);
 const splitTransferGas = Number((await send(ledger, supplierA, "splitTransfer", [transferRequest, [transferAttestation]])).gasUsed);
 
@@ -148,7 +129,7 @@ const pledgeTerms = {
   registrationNumber: registrationNumberToBytes24("04868843000012345678"),
   deadline: (await chainTime()) + DAY,
 };
-const pledgeConsent = await supplierB.signTypedData(domain, PLEDGE_CONSENT_TYPES, {
+const pledgeConsent = await signPledgeConsent(supplierB, domain, {
   ...pledgeTerms,
   holder: supplierB.address,
   pledgee: bankY.address,

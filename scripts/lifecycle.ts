@@ -21,14 +21,15 @@ import { ethers as ethersLib, type Signer } from "ethers";
 import VoucherLedgerModule from "../deploy/modules/VoucherLedger.js";
 import { onboardConsortium, parseConsortiumConfig, type PlannedMember } from "../src/deploy/index.js";
 import {
-  FACTORING_CONSENT_TYPES,
-  ISSUE_ATTESTATION_TYPES,
-  PLEDGE_CONSENT_TYPES,
-  TRANSFER_ATTESTATION_TYPES,
   ledgerDomain,
+  signFactoringConsent,
+  signIssueAttestation,
+  signPledgeConsent,
+  signTransferAttestation,
 } from "../src/sdk/eip712.js";
 import { PieceStatus, registrationNumberToBytes24 } from "../src/sdk/constants.js";
 import type { VoucherLedger } from "../types/ethers-contracts/index.js";
+import { chainTime as chainTimeOf, send } from "./lib/chain.js";
 import { formatBps, formatCny, formatPiece, formatTime } from "./lib/format.js";
 import { decodeRevert } from "./lib/revert.js";
 
@@ -113,10 +114,7 @@ async function main() {
     documentKeys: [documentKey(invoice.number)],
     deadline: now + DAY,
   };
-  const issueAttestation = await oracleSigner.signTypedData(domain, ISSUE_ATTESTATION_TYPES, {
-    issuer: core.address,
-    ...issueRequest,
-  });
+  const issueAttestation = await signIssueAttestation(oracleSigner, domain, { issuer: core.address, ...issueRequest });
   say(`${oracle.name} checked the trade background (purchase order HD-PO-2025-0418, VAT e-invoice ${invoice.number} for ${formatCny(invoice.total)} incl. tax, goods receipt GRN-2025-0533) and signed an issue attestation.`);
   const rootPiece = await ledger.connect(coreSigner).issue.staticCall(issueRequest, [issueAttestation]);
   await send(ledger, coreSigner, "issue", [issueRequest, [issueAttestation]]);
@@ -135,10 +133,7 @@ async function main() {
     documentKeys: [documentKey(subInvoice)],
     deadline: t + DAY,
   };
-  const transferAttestation = await oracleSigner.signTypedData(domain, TRANSFER_ATTESTATION_TYPES, {
-    from: supplierA.address,
-    ...transferRequest,
-  });
+  const transferAttestation = await signTransferAttestation(oracleSigner, domain, { from: supplierA.address, ...transferRequest });
   const tierTwoPiece = await ledger.connect(supplierASigner).splitTransfer.staticCall(transferRequest, [transferAttestation]);
   await send(ledger, supplierASigner, "splitTransfer", [transferRequest, [transferAttestation]]);
   say(`2. Split transfer: ${supplierA.name} paid its own supplier ${supplierB.name} ${formatCny(transferAmount)} (invoice ${subInvoice}, attested by the oracle): new piece ${formatPiece(tierTwoPiece)} at depth ${(await ledger.pieceOf(tierTwoPiece)).depth}, parent ${formatPiece(await ledger.parentOf(tierTwoPiece))}; ${supplierA.name} keeps ${formatCny((await ledger.pieceOf(rootPiece)).amount)} on piece ${formatPiece(rootPiece)}.`);
@@ -158,7 +153,7 @@ async function main() {
   const purchasePrice = (rootAmount * 9_850n) / 10_000n; // 1.5% discount
   const ft = await chainTime();
   const factoringTerms = { pieceId: rootPiece, purchasePrice, withRecourse: true, deadline: ft + DAY };
-  const factoringConsent = await supplierASigner.signTypedData(domain, FACTORING_CONSENT_TYPES, {
+  const factoringConsent = await signFactoringConsent(supplierASigner, domain, {
     ...factoringTerms,
     holder: supplierA.address,
     factor: clearingBank.address,
@@ -256,9 +251,8 @@ async function main() {
 
 // ---------------------------------------------------------------- helpers
 
-async function chainTime(): Promise<bigint> {
-  const block = await ethers.provider.getBlock("latest");
-  return BigInt(block!.timestamp);
+function chainTime(): Promise<bigint> {
+  return chainTimeOf(ethers.provider);
 }
 
 function nameOf(address: string): string {
@@ -276,19 +270,6 @@ function documentKey(documentNumber: string): string {
 
 function packageHash(pkg: object): string {
   return ethersLib.keccak256(ethersLib.toUtf8Bytes(JSON.stringify(pkg)));
-}
-
-/**
- * Sends one transaction and waits for it. The gas limit is the estimate plus 20% (estimates can undershoot
- * on calls that create storage); a revert surfaces at estimation, with its data, before anything is sent.
- */
-async function send(contract: VoucherLedger, signer: Signer, method: string, args: unknown[]) {
-  const fn = contract.connect(signer).getFunction(method);
-  const gasLimit = ((await fn.estimateGas(...args)) * 12n) / 10n;
-  const tx = await fn.send(...args, { gasLimit });
-  const receipt = await tx.wait();
-  if (receipt === null || receipt.status !== 1) throw new Error(`${method} failed in tx ${tx.hash}`);
-  return receipt;
 }
 
 async function pledge(
@@ -310,7 +291,7 @@ async function pledge(
     deadline: now + DAY,
   };
   const serial = Number((await ledger.pledgeOf(pieceId)).serial) + 1;
-  const consent = await holderSigner.signTypedData(ledgerDomain(chainId, await ledger.getAddress()), PLEDGE_CONSENT_TYPES, {
+  const consent = await signPledgeConsent(holderSigner, ledgerDomain(chainId, await ledger.getAddress()), {
     ...terms,
     holder: holder.address,
     pledgee: bank.address,

@@ -106,3 +106,28 @@ export interface FactoringConsent {
   nonce: bigint;
   deadline: bigint;
 }
+
+/** What can sign typed data: an ethers `Signer` or `Wallet`. */
+export interface TypedDataSigner {
+  signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string>;
+}
+
+/** An oracle's attestation of the trade behind an issue. */
+export function signIssueAttestation(signer: TypedDataSigner, domain: TypedDataDomain, value: IssueAttestation): Promise<string> {
+  return signer.signTypedData(domain, ISSUE_ATTESTATION_TYPES, { ...value });
+}
+
+/** An oracle's attestation of the trade behind a transfer. */
+export function signTransferAttestation(signer: TypedDataSigner, domain: TypedDataDomain, value: TransferAttestation): Promise<string> {
+  return signer.signTypedData(domain, TRANSFER_ATTESTATION_TYPES, { ...value });
+}
+
+/** A holder's consent to pledge a piece to a bank. */
+export function signPledgeConsent(signer: TypedDataSigner, domain: TypedDataDomain, value: PledgeConsent): Promise<string> {
+  return signer.signTypedData(domain, PLEDGE_CONSENT_TYPES, { ...value });
+}
+
+/** A holder's consent to sell a piece to a factor. */
+export function signFactoringConsent(signer: TypedDataSigner, domain: TypedDataDomain, value: FactoringConsent): Promise<string> {
+  return signer.signTypedData(domain, FACTORING_CONSENT_TYPES, { ...value });
+}
