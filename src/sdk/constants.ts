@@ -43,3 +43,12 @@ export function registrationNumberToBytes24(registrationNumber: string): string 
   }
   return "0x" + Buffer.from(registrationNumber, "ascii").toString("hex").padEnd(48, "0");
 }
+
+/** The registration number as entered: the `bytes24` without its zero padding (hex if it is not printable ASCII). */
+export function registrationNumberFromBytes24(value: string): string {
+  const bytes = Buffer.from(value.replace(/^0x/, ""), "hex");
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const text = bytes.subarray(0, end).toString("latin1");
+  return /^[\x21-\x7e]+$/.test(text) ? text : value;
+}
