@@ -1,0 +1,201 @@
+/**
+ * The oracle's decision: gather the facts of a package, run every check, and either refuse with every
+ * failure or reserve the invoices and sign the attestation the ledger requires (R1–R3, R15).
+ */
+import type { TypedDataDomain, Wallet } from "ethers";
+import { signIssueAttestation, signTransferAttestation, type IssueAttestation, type TransferAttestation } from "../sdk/eip712.js";
+import { cnyToFen } from "../sdk/money.js";
+import type { ChainView } from "./chainView.js";
+import type { InvoiceUse, MemberFacts, TradeFacts, VerifierVerdict } from "./checks/facts.js";
+import type { CheckFailure } from "./checks/failures.js";
+import { invoiceKeyOf } from "./checks/invoice.js";
+import { checkIssuePackage, checkTransferPackage, lookupsFor } from "./checks/tradeChecks.js";
+import { documentKeyOf, packageHashOf } from "./keyedHash.js";
+import type { IssuePackage, TradePackage, TransferPackage } from "./package/types.js";
+import type { OracleStore } from "./store/oracleStore.js";
+import type { DeliveryVerifier, InvoiceVerifier } from "./verifiers/verifier.js";
+
+export type AttestationKind = "issue" | "transfer";
+
+/** A signed attestation as the oracle answers it: JSON-safe (integers as decimal strings). */
+export interface SignedAttestation {
+  primaryType: "IssueAttestation" | "TransferAttestation";
+  domain: { name: string; version: string; chainId: string; verifyingContract: string };
+  message: Record<string, string | string[]>;
+  signer: string;
+  signature: string;
+}
+
+export type AttestOutcome =
+  | { kind: "attested"; attestation: SignedAttestation; packageHash: string; replayed: boolean }
+  | { kind: "refused"; failures: CheckFailure[]; packageHash: string }
+  | { kind: "forbidden"; payerAccount: string; packageHash: string };
+
+export interface AttestorOptions {
+  store: OracleStore;
+  chain: ChainView;
+  signer: Wallet;
+  domain: TypedDataDomain;
+  documentKeySecret: Uint8Array;
+  invoiceVerifier: InvoiceVerifier;
+  deliveryVerifier: DeliveryVerifier;
+  /** Longest time an attestation may stay valid, seconds. */
+  attestationLifetime: number;
+  utcOffsetSeconds: number;
+}
+
+export class Attestor {
+  constructor(private readonly options: AttestorOptions) {}
+
+  get signerAddress(): string {
+    return this.options.signer.address;
+  }
+
+  /**
+   * Decides on one package. `requester` is the address that signed the request; it must be the payer's
+   * account (the one that will submit the attestation), so that nobody can tie up another member's invoices.
+   */
+  async attest(kind: AttestationKind, tradePackage: TradePackage, requester: string, requestId: string): Promise<AttestOutcome> {
+    const { store, documentKeySecret } = this.options;
+    const packageHash = packageHashOf(documentKeySecret, { kind, ...tradePackage });
+
+    const facts = await this.gatherFacts(kind, tradePackage, packageHash);
+    const payer = facts.members.get(tradePackage.payerUscc);
+    if (payer && payer.account.toLowerCase() !== requester.toLowerCase()) {
+      return { kind: "forbidden", payerAccount: payer.account, packageHash };
+    }
+
+    // The same package asked again (a retry, or one of k oracles asked twice) gets the same attestation.
+    const earlier = (await store.attestationForPackage(packageHash)) as SignedAttestation | null;
+    const noneUsed = [...facts.invoiceUse.values()].every((use) => use !== "used-on-chain");
+    if (earlier !== null && noneUsed && Number(earlier.message.deadline) > facts.now) {
+      return { kind: "attested", attestation: earlier, packageHash, replayed: true };
+    }
+
+    const failures =
+      kind === "issue" ? checkIssuePackage(tradePackage as IssuePackage, facts) : checkTransferPackage(tradePackage as TransferPackage, facts);
+    if (failures.length > 0) return { kind: "refused", failures, packageHash };
+
+    const documentKeys = tradePackage.invoices.map((invoice) => documentKeyOf(documentKeySecret, invoiceKeyOf(invoice)!));
+    const reservation = await store.reserve(documentKeys, requestId, packageHash, tradePackage.deadline, facts.now);
+    if (!reservation.reserved) {
+      // Lost a race with a concurrent request for the same invoice.
+      return { kind: "refused", failures: reservedFailures(tradePackage, documentKeys, reservation.conflicts), packageHash };
+    }
+
+    const attestation = await this.sign(kind, tradePackage, payer!, facts.members.get(tradePackage.payeeUscc)!, packageHash, documentKeys);
+    return { kind: "attested", attestation, packageHash, replayed: false };
+  }
+
+  private async gatherFacts(kind: AttestationKind, tradePackage: TradePackage, packageHash: string): Promise<TradeFacts> {
+    const { chain, store, documentKeySecret, invoiceVerifier, deliveryVerifier } = this.options;
+    const lookups = lookupsFor(tradePackage);
+    const documentKeyByInvoiceKey = new Map(lookups.invoiceKeys.map((key) => [key, documentKeyOf(documentKeySecret, key)]));
+
+    const now = await chain.now();
+    const [policy, memberList, usedOnChain, reservations, invoiceVerdictList, deliveryVerdicts, piece] = await Promise.all([
+      chain.policy(),
+      Promise.all(lookups.usccs.map((uscc) => chain.memberByUscc(uscc))),
+      Promise.all([...documentKeyByInvoiceKey.values()].map((documentKey) => chain.isDocumentKeyUsed(documentKey))),
+      store.activeReservations([...documentKeyByInvoiceKey.values()], now),
+      Promise.all(
+        tradePackage.invoices.map(async (invoice) => {
+          const key = invoiceKeyOf(invoice);
+          return key === null ? null : ([key, await invoiceVerifier.verify(invoice, key)] as const);
+        }),
+      ),
+      Promise.all(tradePackage.delivery.map((evidence) => deliveryVerifier.verify(evidence))),
+      kind === "transfer" ? pieceFacts(chain, (tradePackage as TransferPackage).pieceId) : Promise.resolve(undefined),
+    ]);
+
+    const invoiceUse = new Map<string, InvoiceUse>();
+    [...documentKeyByInvoiceKey.entries()].forEach(([invoiceKey, documentKey], index) => {
+      const reservation = reservations.get(documentKey);
+      invoiceUse.set(
+        invoiceKey,
+        usedOnChain[index] ? "used-on-chain" : reservation && reservation.packageHash !== packageHash ? "reserved" : "unused",
+      );
+    });
+
+    const members = new Map<string, MemberFacts | null>(lookups.usccs.map((uscc, index) => [uscc, memberList[index]]));
+    if (piece) {
+      // The issuer is no party of a transfer package, but the payee must not be related to it (R15).
+      const issuer = await chain.memberByAccount(piece.issuer);
+      if (issuer.facts !== null && !members.has(issuer.uscc)) members.set(issuer.uscc, issuer.facts);
+    }
+
+    return {
+      now,
+      utcOffsetSeconds: this.options.utcOffsetSeconds,
+      policy,
+      maxAttestationLifetime: this.options.attestationLifetime,
+      members,
+      invoiceUse,
+      invoiceVerdicts: new Map(invoiceVerdictList.filter((entry): entry is readonly [string, VerifierVerdict] => entry !== null)),
+      deliveryVerdicts,
+      piece,
+    };
+  }
+
+  private async sign(
+    kind: AttestationKind,
+    tradePackage: TradePackage,
+    payer: MemberFacts,
+    payee: MemberFacts,
+    packageHash: string,
+    documentKeys: string[],
+  ): Promise<SignedAttestation> {
+    const { signer, domain } = this.options;
+    const amount = cnyToFen(tradePackage.amount);
+    const deadline = BigInt(tradePackage.deadline);
+    let message: IssueAttestation | TransferAttestation;
+    let signature: string;
+    if (kind === "issue") {
+      message = {
+        issuer: payer.account,
+        holder: payee.account,
+        amount,
+        maturity: BigInt((tradePackage as IssuePackage).maturity),
+        packageHash,
+        documentKeys,
+        deadline,
+      };
+      signature = await signIssueAttestation(signer, domain, message);
+    } else {
+      message = { pieceId: BigInt((tradePackage as TransferPackage).pieceId), from: payer.account, to: payee.account, amount, packageHash, documentKeys, deadline };
+      signature = await signTransferAttestation(signer, domain, message);
+    }
+    return {
+      primaryType: kind === "issue" ? "IssueAttestation" : "TransferAttestation",
+      domain: {
+        name: String(domain.name),
+        version: String(domain.version),
+        chainId: String(domain.chainId),
+        verifyingContract: String(domain.verifyingContract),
+      },
+      message: Object.fromEntries(Object.entries(message).map(([field, value]) => [field, Array.isArray(value) ? value : String(value)])),
+      signer: signer.address,
+      signature,
+    };
+  }
+}
+
+async function pieceFacts(chain: ChainView, pieceId: string) {
+  // The schema admits up to 78 digits; a piece id is a uint256, anything larger cannot exist.
+  const id = BigInt(pieceId);
+  return id >= 2n ** 256n ? null : chain.piece(id);
+}
+
+function reservedFailures(tradePackage: TradePackage, documentKeys: string[], conflicts: string[]): CheckFailure[] {
+  return documentKeys.flatMap((documentKey, index) =>
+    conflicts.includes(documentKey)
+      ? [
+          {
+            code: "INVOICE_RESERVED" as const,
+            path: `/invoices/${index}`,
+            message: `Invoice ${tradePackage.invoices[index].number} is reserved by another pending attestation; it can back one voucher only (R2).`,
+          },
+        ]
+      : [],
+  );
+}
