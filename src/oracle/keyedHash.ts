@@ -33,7 +33,8 @@ export function packageHashOf(secret: Uint8Array, tradePackage: unknown): string
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
+    // A null-prototype object: a "__proto__" key stays a key instead of replacing the prototype.
+    const sorted: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
     return sorted;
   });

@@ -302,4 +302,10 @@ describe("keyed hashes", function () {
     expect(packageHashOf(secret, reordered)).to.not.equal(packageHashOf(secret, a));
     expect(packageHashOf(otherSecret, a)).to.not.equal(packageHashOf(secret, a));
   });
+
+  it("canonicalJson keeps a \"__proto__\" key as data, so it cannot vanish from a signed or hashed package", function () {
+    const withProto = JSON.parse('{"b":2,"__proto__":{"x":1}}');
+    expect(canonicalJson(withProto)).to.equal('{"__proto__":{"x":1},"b":2}');
+    expect(canonicalJson(withProto)).to.not.equal(canonicalJson({ b: 2 }));
+  });
 });
