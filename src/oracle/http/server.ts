@@ -12,11 +12,11 @@ import { ChainUnavailableError } from "../chainView.js";
 import { canonicalJson } from "../keyedHash.js";
 import { issuePackageSchema, transferPackageSchema } from "../package/schema.js";
 import type { TradePackage } from "../package/types.js";
+import { REQUESTER_SIGNATURE_HEADER } from "../protocol.js";
 import type { OracleStore, RequestRecord } from "../store/oracleStore.js";
 import { VerifierUnavailableError } from "../verifiers/verifier.js";
 import { ServiceError, attestationResponseSchema, errorResponseSchema, type SchemaFailure } from "./responses.js";
 
-export const REQUESTER_SIGNATURE_HEADER = "x-evoucher-signature";
 /** Most characters of a rejected body kept in the audit record. */
 const AUDIT_EXCERPT_CHARS = 65_536;
 /** Most schema violations listed in one answer (the message still counts them all). */

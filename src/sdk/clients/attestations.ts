@@ -1,15 +1,18 @@
 /**
- * k-of-n: asks every configured oracle at once and keeps k attestations that agree, sorted by signer
- * address as the ledger requires. Fewer than k → one error that says what each oracle answered.
+ * k-of-n: asks every configured oracle at once, keeps the attestations that are for exactly what was asked
+ * (`checkAttestation`), and uses k that sign the same message — sorted by signer address, as the ledger
+ * requires. Oracles that disagree with the largest agreeing group are reported, not trusted; fewer than k
+ * agreeing → one error that says what each oracle answered.
  */
 import type { Signer } from "ethers";
 import type { IssuePackage, TransferPackage } from "../../oracle/package/types.js";
 import { OracleError } from "../errors.js";
+import { checkAttestation, type ExpectedAttestation } from "./attestationCheck.js";
 import type { OracleClient, SignedAttestation } from "./oracleClient.js";
 
 export interface CollectedAttestations {
-  /** The attested message every chosen oracle signed (integers as decimal strings). */
-  message: Record<string, string | string[]>;
+  packageHash: string;
+  documentKeys: string[];
   /** Exactly `quorum` signatures, ordered by ascending signer address. */
   signatures: string[];
   signers: string[];
@@ -21,34 +24,48 @@ export async function collectAttestations(
   tradePackage: IssuePackage | TransferPackage,
   payer: Signer,
   quorum: number,
+  expected: ExpectedAttestation,
 ): Promise<CollectedAttestations> {
   const answers = await Promise.allSettled(
-    oracles.map((oracle) =>
-      kind === "issue"
-        ? oracle.requestIssueAttestation(tradePackage as IssuePackage, payer)
-        : oracle.requestTransferAttestation(tradePackage as TransferPackage, payer),
-    ),
+    oracles.map(async (oracle) => {
+      const attestation =
+        kind === "issue"
+          ? await oracle.requestIssueAttestation(tradePackage as IssuePackage, payer)
+          : await oracle.requestTransferAttestation(tradePackage as TransferPackage, payer);
+      checkAttestation(oracle.url, attestation, expected);
+      return attestation;
+    }),
   );
-  const attested: SignedAttestation[] = [];
+
   const failures: OracleError[] = [];
+  const groups = new Map<string, Array<{ url: string; attestation: SignedAttestation }>>();
   answers.forEach((answer, index) => {
-    if (answer.status === "fulfilled") attested.push(answer.value);
-    else failures.push(answer.reason instanceof OracleError ? answer.reason : OracleError.unreachable(oracles[index].url, String(answer.reason)));
+    const url = oracles[index].url;
+    if (answer.status === "rejected") {
+      failures.push(answer.reason instanceof OracleError ? answer.reason : OracleError.faulty(url, String(answer.reason)));
+      return;
+    }
+    // Attestations agree when they sign the same message (same package hash and document keys).
+    const key = JSON.stringify(answer.value.message);
+    groups.set(key, [...(groups.get(key) ?? []), { url, attestation: answer.value }]);
   });
 
-  // Every signature must cover the same message: the ledger checks them all against one request.
-  const reference = attested[0];
-  for (const other of attested.slice(1)) {
-    if (JSON.stringify(other.message) !== JSON.stringify(reference.message) || JSON.stringify(other.domain) !== JSON.stringify(reference.domain)) {
-      throw OracleError.faulty(
-        oracles[answers.findIndex((answer) => answer.status === "fulfilled" && answer.value === other)].url,
-        "its attestation differs from another oracle's for the same package (different document-key secret or ledger?)",
-      );
-    }
+  const distinctSigners = (group: Array<{ attestation: SignedAttestation }>) =>
+    [...new Map(group.map(({ attestation }) => [attestation.signer.toLowerCase(), attestation])).values()];
+  const ranked = [...groups.values()].sort((a, b) => distinctSigners(b).length - distinctSigners(a).length);
+  const best = ranked[0] ?? [];
+  for (const minority of ranked.slice(1)) {
+    for (const { url } of minority) failures.push(OracleError.faulty(url, "its attestation differs from the other oracles' for the same package (another document-key secret?)"));
   }
-  const distinct = [...new Map(attested.map((attestation) => [attestation.signer.toLowerCase(), attestation])).values()];
-  if (distinct.length < quorum) throw OracleError.quorumNotMet(quorum, distinct.length, failures);
+  const agreeing = distinctSigners(best);
+  if (agreeing.length < quorum) throw OracleError.quorumNotMet(quorum, agreeing.length, failures);
 
-  const chosen = distinct.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1)).slice(0, quorum);
-  return { message: reference.message, signatures: chosen.map((a) => a.signature), signers: chosen.map((a) => a.signer) };
+  const chosen = agreeing.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1)).slice(0, quorum);
+  const message = chosen[0].message;
+  return {
+    packageHash: String(message.packageHash),
+    documentKeys: [...(message.documentKeys as string[])],
+    signatures: chosen.map((a) => a.signature),
+    signers: chosen.map((a) => a.signer),
+  };
 }

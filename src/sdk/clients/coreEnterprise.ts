@@ -4,7 +4,7 @@
  */
 import type { Signer } from "ethers";
 import type { TradeDocuments } from "../../oracle/package/types.js";
-import { callLedger, requireFen, requireUnixSeconds, requireUscc } from "../errors.js";
+import { callLedger, requirePositiveFen, requireUnixSeconds, requireUscc } from "../errors.js";
 import { fenToCny } from "../money.js";
 import { collectAttestations } from "./attestations.js";
 import { LedgerClient } from "./ledgerClient.js";
@@ -59,27 +59,41 @@ export class CoreEnterpriseClient extends LedgerClient {
   /** Sends the trade to the oracles, collects k attestations, and issues. */
   async issue(order: IssueOrder): Promise<IssuedVoucher> {
     requireUscc("payeeUscc", order.payeeUscc);
-    requireFen("amount", order.amount);
+    requirePositiveFen("amount", order.amount);
     requireUnixSeconds("maturity", order.maturity);
     if (order.deadline !== undefined) requireUnixSeconds("deadline", order.deadline);
 
-    const [payerUscc, policy, now] = await Promise.all([this.uscc(), callLedger(() => this.ledger.policy()), this.chainTime()]);
+    const [payerUscc, payer, holder, policy, deadline, { chainId }] = await Promise.all([
+      this.uscc(),
+      this.address(),
+      this.accountOfUscc("payeeUscc", order.payeeUscc),
+      callLedger(() => this.ledger.policy()),
+      order.deadline ?? this.defaultDeadline(DEFAULT_ATTESTATION_WINDOW),
+      callLedger(() => this.signer.provider!.getNetwork()),
+    ]);
     const tradePackage = {
       payerUscc,
       payeeUscc: order.payeeUscc,
       amount: fenToCny(order.amount),
       maturity: Number(order.maturity),
-      deadline: Number(order.deadline ?? now + DEFAULT_ATTESTATION_WINDOW),
+      deadline: Number(deadline),
       ...order.documents,
     };
-    const attested = await collectAttestations(this.oracles, "issue", tradePackage, this.signer, Number(policy.attestationQuorum));
+    const attested = await collectAttestations(this.oracles, "issue", tradePackage, this.signer, Number(policy.attestationQuorum), {
+      primaryType: "IssueAttestation",
+      chainId,
+      ledger: await this.ledger.getAddress(),
+      fields: { issuer: payer, holder, amount: order.amount.toString(), maturity: order.maturity.toString(), deadline: deadline.toString() },
+      documentKeyCount: order.documents.invoices.length,
+    });
+    // Built from the order; only the keyed hashes come from the oracles (and were checked above).
     const request = {
-      holder: String(attested.message.holder),
+      holder,
       amount: order.amount,
       maturity: order.maturity,
-      packageHash: String(attested.message.packageHash),
-      documentKeys: attested.message.documentKeys as string[],
-      deadline: BigInt(tradePackage.deadline),
+      packageHash: attested.packageHash,
+      documentKeys: attested.documentKeys,
+      deadline,
     };
     const receipt = await this.send(() => this.ledger.issue(request, attested.signatures));
     const [event] = this.eventsIn(receipt, "VoucherIssued");

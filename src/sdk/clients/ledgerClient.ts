@@ -5,8 +5,8 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, LogDescription, Signer, TypedDataDomain } from "ethers";
 import { type VoucherLedger, VoucherLedger__factory } from "../../../types/ethers-contracts/index.js";
 import { ledgerDomain } from "../eip712.js";
-import { callLedger } from "../errors.js";
-import { bytes18ToUscc } from "../uscc.js";
+import { callLedger, InvalidArgumentError } from "../errors.js";
+import { bytes18ToUscc, usccToBytes18 } from "../uscc.js";
 
 export abstract class LedgerClient {
   readonly ledger: VoucherLedger;
@@ -38,6 +38,23 @@ export abstract class LedgerClient {
   async chainTime(): Promise<bigint> {
     const block = await callLedger(() => this.signer.provider!.getBlock("latest"));
     return BigInt(block!.timestamp);
+  }
+
+  /** The account of a member given by USCC; a USCC that is no member is refused before any oracle is asked. */
+  protected async accountOfUscc(argument: string, uscc: string): Promise<string> {
+    const account = await callLedger(() => this.ledger.accountOf(usccToBytes18(uscc)));
+    if (BigInt(account) === 0n) throw new InvalidArgumentError(argument, uscc, "expected the USCC of a consortium member");
+    return account;
+  }
+
+  /**
+   * The default attestation deadline: `window` after the later of the wall clock and the latest block —
+   * the oracle judges deadlines by the same "now", and a quiet chain's latest block can be hours old.
+   */
+  protected async defaultDeadline(window: bigint): Promise<bigint> {
+    const wallClock = BigInt(Math.floor(Date.now() / 1000));
+    const chain = await this.chainTime();
+    return (wallClock > chain ? wallClock : chain) + window;
   }
 
   /** Sends, waits for the receipt; a revert (at estimation or in the block) becomes a typed error. */
