@@ -5,7 +5,7 @@
 import type { ContractRunner } from "ethers";
 import { type VoucherLedger, VoucherLedger__factory } from "../../../types/ethers-contracts/index.js";
 import { MemberStatus, PieceStatus } from "../constants.js";
-import { callLedger, requireAddress, requirePieceId, requireUscc } from "../errors.js";
+import { callLedger, InvalidArgumentError, requireAddress, requirePieceId, requireUscc } from "../errors.js";
 import { rebuildLineage, type Lineage } from "../lineage.js";
 import { bytes18ToUscc, usccToBytes18 } from "../uscc.js";
 
@@ -79,8 +79,15 @@ export class AuditorClient {
   }
 
   /** The chain of trades from the issue to this piece, rebuilt from events and checked against state (R7). */
-  lineage(pieceId: bigint, options: { fromBlock?: number } = {}): Promise<Lineage> {
+  async lineage(pieceId: bigint, options: { fromBlock?: number } = {}): Promise<Lineage> {
     requirePieceId("pieceId", pieceId);
+    // rebuildLineage refuses these with a bare RangeError, which would surface as an UnexpectedError.
+    const { fromBlock } = options;
+    if (fromBlock !== undefined && (!Number.isSafeInteger(fromBlock) || fromBlock < 0)) {
+      throw new InvalidArgumentError("options.fromBlock", fromBlock, "expected a non-negative integer block number");
+    }
+    const piece = await callLedger(() => this.ledger.pieceOf(pieceId));
+    if (Number(piece.status) === PieceStatus.None) throw new InvalidArgumentError("pieceId", pieceId, "expected a piece that exists on this ledger");
     return callLedger(() => rebuildLineage(this.ledger, pieceId, options));
   }
 

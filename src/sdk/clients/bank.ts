@@ -27,13 +27,13 @@ export class BankClient extends LedgerClient {
   }
 
   /** The loan was repaid: the piece is free again. */
-  releasePledge(pieceId: bigint): Promise<ContractTransactionReceipt> {
+  async releasePledge(pieceId: bigint): Promise<ContractTransactionReceipt> {
     requirePieceId("pieceId", pieceId);
     return this.send(() => this.ledger.releasePledge(pieceId));
   }
 
   /** The loan defaulted: the bank will be paid the whole piece at clearing. */
-  enforcePledge(pieceId: bigint): Promise<ContractTransactionReceipt> {
+  async enforcePledge(pieceId: bigint): Promise<ContractTransactionReceipt> {
     requirePieceId("pieceId", pieceId);
     return this.send(() => this.ledger.enforcePledge(pieceId));
   }
@@ -44,7 +44,7 @@ export class BankClient extends LedgerClient {
   }
 
   /** Records the bank's enhanced review of a voucher with a term over the threshold (R4). */
-  recordEnhancedReview(voucherId: bigint, reviewHash: string): Promise<ContractTransactionReceipt> {
+  async recordEnhancedReview(voucherId: bigint, reviewHash: string): Promise<ContractTransactionReceipt> {
     requireBytes32("reviewHash", reviewHash);
     return this.send(() => this.ledger.recordEnhancedReview(voucherId, reviewHash));
   }

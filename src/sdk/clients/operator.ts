@@ -40,30 +40,30 @@ export class OperatorClient extends LedgerClient {
     return this.send(() => this.ledger.setPolicy(policy));
   }
 
-  suspendMember(account: string): Promise<ContractTransactionReceipt> {
+  async suspendMember(account: string): Promise<ContractTransactionReceipt> {
     requireAddress("account", account);
     return this.send(() => this.ledger.setMemberStatus(account, 2));
   }
 
-  reinstateMember(account: string): Promise<ContractTransactionReceipt> {
+  async reinstateMember(account: string): Promise<ContractTransactionReceipt> {
     requireAddress("account", account);
     return this.send(() => this.ledger.setMemberStatus(account, 1));
   }
 
-  setCreditLine(coreEnterprise: string, creditLine: bigint): Promise<ContractTransactionReceipt> {
+  async setCreditLine(coreEnterprise: string, creditLine: bigint): Promise<ContractTransactionReceipt> {
     requireAddress("coreEnterprise", coreEnterprise);
     requireFen("creditLine", creditLine);
     return this.send(() => this.ledger.setCreditLine(coreEnterprise, creditLine));
   }
 
-  setClearingBank(coreEnterprise: string, bank: string): Promise<ContractTransactionReceipt> {
+  async setClearingBank(coreEnterprise: string, bank: string): Promise<ContractTransactionReceipt> {
     requireAddress("coreEnterprise", coreEnterprise);
     requireAddress("bank", bank);
     return this.send(() => this.ledger.setClearingBank(coreEnterprise, bank));
   }
 
   /** Publishes a fee schedule taking effect at `effectiveFrom` (unix seconds); `documentHash` is the published notice. */
-  publishFeeSchedule(effectiveFrom: bigint, items: FeeItem[], documentHash: string): Promise<ContractTransactionReceipt> {
+  async publishFeeSchedule(effectiveFrom: bigint, items: FeeItem[], documentHash: string): Promise<ContractTransactionReceipt> {
     requireBytes32("documentHash", documentHash);
     const feeSchedule = this.feeSchedule;
     if (feeSchedule === undefined) throw new RangeError("publishFeeSchedule: this client was created without a fee schedule address");

@@ -6,7 +6,7 @@ import type { Signer } from "ethers";
 import type { TradeDocuments } from "../../oracle/package/types.js";
 import { signFactoringConsent, signPledgeConsent, type FactoringConsent, type PledgeConsent } from "../eip712.js";
 import { registrationNumberToBytes24 } from "../constants.js";
-import { callLedger, requireAddress, requireBps, requireFen, requirePieceId, requireUnixSeconds, requireUscc } from "../errors.js";
+import { callLedger, InvalidArgumentError, requireAddress, requireBps, requireFen, requirePieceId, requirePositiveFen, requireUnixSeconds, requireUscc } from "../errors.js";
 import { fenToCny } from "../money.js";
 import { collectAttestations } from "./attestations.js";
 import { DEFAULT_ATTESTATION_WINDOW } from "./coreEnterprise.js";
@@ -80,26 +80,40 @@ export class SupplierClient extends LedgerClient {
   async transfer(order: TransferOrder): Promise<TransferResult> {
     requirePieceId("pieceId", order.pieceId);
     requireUscc("payeeUscc", order.payeeUscc);
-    requireFen("amount", order.amount);
+    requirePositiveFen("amount", order.amount);
     if (order.deadline !== undefined) requireUnixSeconds("deadline", order.deadline);
 
-    const [payerUscc, policy, now] = await Promise.all([this.uscc(), callLedger(() => this.ledger.policy()), this.chainTime()]);
+    const [payerUscc, payer, to, policy, deadline, { chainId }] = await Promise.all([
+      this.uscc(),
+      this.address(),
+      this.accountOfUscc("payeeUscc", order.payeeUscc),
+      callLedger(() => this.ledger.policy()),
+      order.deadline ?? this.defaultDeadline(DEFAULT_ATTESTATION_WINDOW),
+      callLedger(() => this.signer.provider!.getNetwork()),
+    ]);
     const tradePackage = {
       pieceId: order.pieceId.toString(),
       payerUscc,
       payeeUscc: order.payeeUscc,
       amount: fenToCny(order.amount),
-      deadline: Number(order.deadline ?? now + DEFAULT_ATTESTATION_WINDOW),
+      deadline: Number(deadline),
       ...order.documents,
     };
-    const attested = await collectAttestations(this.oracles, "transfer", tradePackage, this.signer, Number(policy.attestationQuorum));
+    const attested = await collectAttestations(this.oracles, "transfer", tradePackage, this.signer, Number(policy.attestationQuorum), {
+      primaryType: "TransferAttestation",
+      chainId,
+      ledger: await this.ledger.getAddress(),
+      fields: { pieceId: order.pieceId.toString(), from: payer, to, amount: order.amount.toString(), deadline: deadline.toString() },
+      documentKeyCount: order.documents.invoices.length,
+    });
+    // Built from the order; only the keyed hashes come from the oracles (and were checked above).
     const request = {
       pieceId: order.pieceId,
-      to: String(attested.message.to),
+      to,
       amount: order.amount,
-      packageHash: String(attested.message.packageHash),
-      documentKeys: attested.message.documentKeys as string[],
-      deadline: BigInt(tradePackage.deadline),
+      packageHash: attested.packageHash,
+      documentKeys: attested.documentKeys,
+      deadline,
     };
     const receipt = await this.send(() => this.ledger.splitTransfer(request, attested.signatures));
     const [split] = this.eventsIn(receipt, "PieceSplit");
@@ -127,7 +141,13 @@ export class SupplierClient extends LedgerClient {
     requireBps("annualRateBps", request.annualRateBps);
     requireBps("serviceFeeBps", request.serviceFeeBps);
     requireUnixSeconds("deadline", request.deadline);
-    const registration = registrationNumberToBytes24(request.registrationNumber);
+    let registration: string;
+    try {
+      registration = registrationNumberToBytes24(request.registrationNumber);
+    } catch {
+      // A malformed number is an argument error like the others, not a bare RangeError.
+      throw new InvalidArgumentError("registrationNumber", request.registrationNumber, "expected 1 to 24 printable ASCII characters");
+    }
     const [holder, piece, lastPledge, domain] = await Promise.all([
       this.address(),
       callLedger(() => this.ledger.pieceOf(request.pieceId)),
