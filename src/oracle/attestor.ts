@@ -4,11 +4,16 @@
  */
 import type { TypedDataDomain, Wallet } from "ethers";
 import { signIssueAttestation, signTransferAttestation, type IssueAttestation, type TransferAttestation } from "../sdk/eip712.js";
+import { MemberStatus } from "../sdk/constants.js";
 import { cnyToFen } from "../sdk/money.js";
+import { isValidUscc } from "../sdk/uscc.js";
 import type { ChainView } from "./chainView.js";
+import type { SignedAttestation } from "./protocol.js";
 import type { InvoiceUse, MemberFacts, TradeFacts, VerifierVerdict } from "./checks/facts.js";
 import type { CheckFailure } from "./checks/failures.js";
 import { invoiceKeyOf } from "./checks/invoice.js";
+import { fenOrNull } from "./checks/amounts.js";
+import { checkLedgerLimits, type LedgerFacts } from "./checks/ledgerChecks.js";
 import { checkIssuePackage, checkTransferPackage, lookupsFor } from "./checks/tradeChecks.js";
 import { documentKeyOf, packageHashOf } from "./keyedHash.js";
 import type { IssuePackage, TradePackage, TransferPackage } from "./package/types.js";
@@ -16,15 +21,7 @@ import type { OracleStore } from "./store/oracleStore.js";
 import type { DeliveryVerifier, InvoiceVerifier } from "./verifiers/verifier.js";
 
 export type AttestationKind = "issue" | "transfer";
-
-/** A signed attestation as the oracle answers it: JSON-safe (integers as decimal strings). */
-export interface SignedAttestation {
-  primaryType: "IssueAttestation" | "TransferAttestation";
-  domain: { name: string; version: string; chainId: string; verifyingContract: string };
-  message: Record<string, string | string[]>;
-  signer: string;
-  signature: string;
-}
+export type { SignedAttestation };
 
 export type AttestOutcome =
   | { kind: "attested"; attestation: SignedAttestation; packageHash: string; replayed: boolean }
@@ -59,22 +56,30 @@ export class Attestor {
     const { store, documentKeySecret } = this.options;
     const packageHash = packageHashOf(documentKeySecret, { kind, ...tradePackage });
 
-    const facts = await this.gatherFacts(kind, tradePackage, packageHash);
-    const payer = facts.members.get(tradePackage.payerUscc);
-    if (payer && payer.account.toLowerCase() !== requester.toLowerCase()) {
+    // Who asks, before anything is looked up: only an active member asking for its own trade has its
+    // documents examined, so that nobody can probe the invoices of others or tie them up.
+    const payer = isValidUscc(tradePackage.payerUscc) ? await this.options.chain.memberByUscc(tradePackage.payerUscc) : null;
+    if (payer === null || payer.status !== MemberStatus.Active) {
+      return { kind: "refused", failures: payerFailures(tradePackage.payerUscc, payer), packageHash };
+    }
+    if (payer.account.toLowerCase() !== requester.toLowerCase()) {
       return { kind: "forbidden", payerAccount: payer.account, packageHash };
     }
 
-    // The same package asked again (a retry, or one of k oracles asked twice) gets the same attestation.
+    const facts = await this.gatherFacts(kind, tradePackage, packageHash);
+
+    const failures = [
+      ...(kind === "issue" ? checkIssuePackage(tradePackage as IssuePackage, facts) : checkTransferPackage(tradePackage as TransferPackage, facts)),
+      ...checkLedgerLimits(fenOrNull(tradePackage.amount), await this.ledgerFacts(kind, facts, payer.account)),
+    ];
+    if (failures.length > 0) return { kind: "refused", failures, packageHash };
+
+    // The same package asked again (a retry, or one of k oracles asked twice) and still sound gets the same
+    // attestation — if it was signed by this key for this ledger (a data directory can outlive both).
     const earlier = (await store.attestationForPackage(packageHash)) as SignedAttestation | null;
-    const noneUsed = [...facts.invoiceUse.values()].every((use) => use !== "used-on-chain");
-    if (earlier !== null && noneUsed && Number(earlier.message.deadline) > facts.now) {
+    if (earlier !== null && this.isOwn(earlier) && Number(earlier.message.deadline) > facts.now) {
       return { kind: "attested", attestation: earlier, packageHash, replayed: true };
     }
-
-    const failures =
-      kind === "issue" ? checkIssuePackage(tradePackage as IssuePackage, facts) : checkTransferPackage(tradePackage as TransferPackage, facts);
-    if (failures.length > 0) return { kind: "refused", failures, packageHash };
 
     const documentKeys = tradePackage.invoices.map((invoice) => documentKeyOf(documentKeySecret, invoiceKeyOf(invoice)!));
     const reservation = await store.reserve(documentKeys, requestId, packageHash, tradePackage.deadline, facts.now);
@@ -83,7 +88,7 @@ export class Attestor {
       return { kind: "refused", failures: reservedFailures(tradePackage, documentKeys, reservation.conflicts), packageHash };
     }
 
-    const attestation = await this.sign(kind, tradePackage, payer!, facts.members.get(tradePackage.payeeUscc)!, packageHash, documentKeys);
+    const attestation = await this.sign(kind, tradePackage, payer, facts.members.get(tradePackage.payeeUscc)!, packageHash, documentKeys);
     return { kind: "attested", attestation, packageHash, replayed: false };
   }
 
@@ -137,6 +142,29 @@ export class Attestor {
     };
   }
 
+  private isOwn(attestation: SignedAttestation): boolean {
+    const { signer, domain } = this.options;
+    return (
+      attestation.signer.toLowerCase() === signer.address.toLowerCase() &&
+      attestation.domain.chainId === String(domain.chainId) &&
+      attestation.domain.verifyingContract.toLowerCase() === String(domain.verifyingContract).toLowerCase()
+    );
+  }
+
+  /** The ledger's own limits for this request; the trade facts already hold the piece (transfer) or the payer (issue). */
+  private async ledgerFacts(kind: AttestationKind, facts: TradeFacts, payerAccount: string): Promise<LedgerFacts> {
+    const { chain } = this.options;
+    const [paused, policy] = await Promise.all([chain.paused(), chain.policy()]);
+    const ledger: LedgerFacts = { paused, maxDepth: policy.maxDepth, maxLivePieces: policy.maxLivePieces };
+    if (kind === "transfer") {
+      const piece = facts.piece as Awaited<ReturnType<ChainView["piece"]>> | undefined;
+      if (piece) ledger.piece = { depth: piece.depth, amount: piece.amount, livePieces: piece.livePieces, piecesCreated: piece.piecesCreated };
+    } else {
+      ledger.issuer = await chain.issuerStanding(payerAccount);
+    }
+    return ledger;
+  }
+
   private async sign(
     kind: AttestationKind,
     tradePackage: TradePackage,
@@ -186,13 +214,29 @@ async function pieceFacts(chain: ChainView, pieceId: string) {
   return id >= 2n ** 256n ? null : chain.piece(id);
 }
 
+/** Why a payer cannot ask: its USCC is malformed, unknown, or not an active member. */
+function payerFailures(uscc: string, payer: MemberFacts | null): CheckFailure[] {
+  const why = !isValidUscc(uscc)
+    ? { code: "USCC_INVALID" as const, text: `is not a valid USCC (GB 32100-2015)` }
+    : payer === null
+      ? { code: "PARTY_NOT_MEMBER" as const, text: "is not a member of the consortium" }
+      : { code: "PARTY_NOT_ACTIVE" as const, text: "is not an active member of the consortium" };
+  return [
+    {
+      code: why.code,
+      path: "/payerUscc",
+      message: `The payer ${JSON.stringify(uscc)} ${why.text}; the trade documents are examined only for an active member asking for itself.`,
+    },
+  ];
+}
+
 function reservedFailures(tradePackage: TradePackage, documentKeys: string[], conflicts: string[]): CheckFailure[] {
   return documentKeys.flatMap((documentKey, index) =>
     conflicts.includes(documentKey)
       ? [
           {
             code: "INVOICE_RESERVED" as const,
-            path: `/invoices/${index}`,
+            path: `/invoices/${index}/number`,
             message: `Invoice ${tradePackage.invoices[index].number} is reserved by another pending attestation; it can back one voucher only (R2).`,
           },
         ]

@@ -30,9 +30,28 @@ export class ChainView {
     return Math.max(Math.floor(Date.now() / 1000), block?.timestamp ?? 0);
   }
 
-  async policy(): Promise<{ minPieceAmount: bigint; maxTerm: number }> {
+  async policy(): Promise<{ minPieceAmount: bigint; maxTerm: number; maxDepth: number; maxLivePieces: number }> {
     const policy = await this.read(() => this.ledger.policy());
-    return { minPieceAmount: policy.minPieceAmount, maxTerm: Number(policy.maxTerm) };
+    return {
+      minPieceAmount: policy.minPieceAmount,
+      maxTerm: Number(policy.maxTerm),
+      maxDepth: Number(policy.maxDepth),
+      maxLivePieces: Number(policy.maxLivePieces),
+    };
+  }
+
+  paused(): Promise<boolean> {
+    return this.read(() => this.ledger.paused());
+  }
+
+  /** What the ledger checks of an issuer before an issue: a clearing bank, and room under its credit line. */
+  async issuerStanding(account: string): Promise<{ account: string; clearingBankSet: boolean; creditLine: bigint; outstanding: bigint }> {
+    const [bank, member, outstanding] = await Promise.all([
+      this.read(() => this.ledger.clearingBankOf(account)),
+      this.read(() => this.ledger.memberOf(account)),
+      this.read(() => this.ledger.outstandingOf(account)),
+    ]);
+    return { account, clearingBankSet: BigInt(bank) !== 0n, creditLine: member.creditLine, outstanding };
   }
 
   async memberByUscc(uscc: string): Promise<MemberFacts | null> {
@@ -54,7 +73,7 @@ export class ChainView {
     return this.read(() => this.ledger.isDocumentKeyUsed(documentKey));
   }
 
-  async piece(pieceId: bigint): Promise<PieceFacts | null> {
+  async piece(pieceId: bigint): Promise<(PieceFacts & { depth: number; livePieces: number; piecesCreated: number }) | null> {
     const piece = await this.read(() => this.ledger.pieceOf(pieceId));
     if (Number(piece.status) === 0) return null;
     const voucher = await this.read(() => this.ledger.voucherOf(pieceId >> 16n));
@@ -65,6 +84,9 @@ export class ChainView {
       issuer: voucher.issuer,
       maturity: Number(voucher.maturity),
       overdue: voucher.overdue,
+      depth: Number(piece.depth),
+      livePieces: Number(voucher.livePieces),
+      piecesCreated: Number(voucher.piecesCreated),
     };
   }
 

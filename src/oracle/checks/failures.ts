@@ -49,6 +49,12 @@ export const CHECK_CODES = [
   "AMOUNT_EXCEEDS_PIECE",
   "VOUCHER_MATURED",
   "VOUCHER_OVERDUE",
+  // what the ledger would refuse anyway (checked so that no invoice is reserved for a doomed request)
+  "LEDGER_PAUSED",
+  "CLEARING_BANK_NOT_SET",
+  "CREDIT_LINE_EXCEEDED",
+  "DEPTH_LIMIT_REACHED",
+  "LIVE_PIECE_LIMIT_REACHED",
 ] as const;
 
 export type CheckCode = (typeof CHECK_CODES)[number];
