@@ -286,8 +286,9 @@ export async function verifyForFinancing(
     maturity: voucher.maturity,
     // Floor division also for negatives: one second past maturity is day −1, not day 0.
     daysToMaturity: Math.floor(Number(voucher.maturity - at) / Number(DAY)),
-    // The ledger refuses financing from the maturity second on (block.timestamp >= maturity).
-    matured: at >= voucher.maturity,
+    // The ledger refuses financing from the maturity second on (block.timestamp >= maturity): matured at the
+    // chain's time blocks whatever `at` says; `at` may only move the judgement later (a planned lending date).
+    matured: at >= voucher.maturity || BigInt(block.timestamp) >= voucher.maturity,
     term: {
       enhancedReviewRequired: voucher.enhancedReviewRequired,
       enhancedReviewRecordedByThisBank: reviewHash !== ZeroHash,
@@ -324,17 +325,14 @@ function blockingReasons(
   const issuer = `${r.issuer.account} (USCC ${r.issuer.uscc ?? "none"})`;
 
   if (r.status === "Settled") block("PIECE_SETTLED", `${piece} was settled by the issuer's clearing bank; settlement is final and nothing is left to lend against.`);
-  if (r.status === "Pledged" && r.pledge) {
-    block(
-      "PIECE_PLEDGED",
-      `${piece} is pledged to ${r.pledge.pledgee} under registration ${r.pledge.registrationNumber} securing ${formatCny(r.pledge.securedAmount)}; it cannot be pledged or factored again (R9).`,
-    );
+  // The status alone blocks; the pledge record only adds who holds it.
+  if (r.status === "Pledged") {
+    const detail = r.pledge ? ` to ${r.pledge.pledgee} under registration ${r.pledge.registrationNumber} securing ${formatCny(r.pledge.securedAmount)}` : "";
+    block("PIECE_PLEDGED", `${piece} is pledged${detail}; it cannot be pledged or factored again (R9).`);
   }
-  if (r.status === "Enforced" && r.pledge) {
-    block(
-      "PIECE_ENFORCED",
-      `${piece} was enforced by pledgee ${r.pledge.pledgee} under registration ${r.pledge.registrationNumber}; it is paid to that bank at clearing and cannot be financed again.`,
-    );
+  if (r.status === "Enforced") {
+    const detail = r.pledge ? ` by pledgee ${r.pledge.pledgee} under registration ${r.pledge.registrationNumber}` : "";
+    block("PIECE_ENFORCED", `${piece} was enforced${detail}; it is paid to that bank at clearing and cannot be financed again.`);
   }
   if (r.matured) {
     block("VOUCHER_MATURED", `Voucher ${r.voucherId} matured on ${formatTime(r.maturity)}, at or before ${formatTime(r.at)}; the ledger refuses financing from maturity on.`);

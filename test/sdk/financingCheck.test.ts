@@ -292,6 +292,16 @@ describe("src/sdk/financingCheck", function () {
     });
 
     describe("maturity, overdue and issuer default", function () {
+      it("blocks a voucher matured on-chain even when `at` names an earlier time", async function () {
+        const { c, root, voucherId } = await networkHelpers.loadFixture(singleFixture);
+        const { maturity } = await c.contracts.ledger.voucherOf(voucherId);
+        await networkHelpers.time.increaseTo(maturity + DAY);
+
+        const report = found(await verifyForFinancing(c.contracts.ledger, root, { bank: c.actors.bankY.address, at: maturity - 30n * DAY }));
+        expect(report.verdict.financeable).to.equal(false);
+        expect(codes(report)).to.include("VOUCHER_MATURED");
+      });
+
       it("blocks a matured voucher with VOUCHER_MATURED before it is marked overdue", async function () {
         const { c, root, voucherId } = await networkHelpers.loadFixture(singleFixture);
         const { maturity } = await c.contracts.ledger.voucherOf(voucherId);
