@@ -75,7 +75,7 @@ export async function startOracle(config: OracleConfig, options: { provider?: Pr
       attestor,
       store,
       bodyLimitBytes: config.bodyLimitBytes,
-      identity: { chainId: chainId.toString(), ledgerAddress: config.chain.ledgerAddress },
+      identity: { chainId: chainId.toString(), ledgerAddress: config.chain.ledgerAddress, attestationLifetimeSeconds: config.attestationLifetimeSeconds },
       logger: options.logger,
     });
     const url = await app.listen({ host: config.listen.host, port: config.listen.port });

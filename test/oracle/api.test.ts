@@ -718,6 +718,7 @@ describe("oracle HTTP API", function () {
         signer: oracle.signer,
         chainId: (await ethers.provider.getNetwork()).chainId.toString(),
         ledgerAddress: await c.contracts.ledger.getAddress(),
+        attestationLifetimeSeconds: 3_600,
       });
       expect(answer.body.signer).to.equal(oracles.wallets[0].address);
       expect(answer.body.requests).to.deep.equal(await oracle.store.countRequests());

@@ -126,7 +126,17 @@ describe("SDK attestation checks against a hostile oracle", function () {
     await c.contracts.ledger.connect(admin).setPolicy({ ...DEFAULT_POLICY, attestationQuorum: 2 });
     try {
       const oracles = [new OracleClient(hostile.url), ...honest.clients];
-      const issued = await new CoreEnterpriseClient(coreA, await c.contracts.ledger.getAddress(), oracles).issue(await order());
+      // The payer signs the request once for all three oracles (one prompt on a hardware key).
+      let signatures = 0;
+      const countingPayer = new Proxy(coreA, {
+        get(target, property, receiver) {
+          if (property === "signMessage") return (message: string) => (signatures++, target.signMessage(message));
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const issued = await new CoreEnterpriseClient(countingPayer, await c.contracts.ledger.getAddress(), oracles).issue(await order());
+      expect(signatures).to.equal(1);
       const expected = honest.wallets.map((wallet) => wallet.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
       expect(issued.attestors).to.deep.equal(expected);
       expect(issued.holder).to.equal(supplierA.address);

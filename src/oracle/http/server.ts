@@ -27,7 +27,7 @@ export interface OracleServerOptions {
   store: OracleStore;
   bodyLimitBytes: number;
   /** Shown by /v1/health. */
-  identity: { chainId: string; ledgerAddress: string };
+  identity: { chainId: string; ledgerAddress: string; attestationLifetimeSeconds: number };
   logger?: boolean | object;
 }
 
@@ -150,6 +150,8 @@ export async function buildOracleServer(options: OracleServerOptions): Promise<F
     signer: attestor.signerAddress,
     chainId: options.identity.chainId,
     ledgerAddress: options.identity.ledgerAddress,
+    // Clients choose deadlines within this: a later one is refused (DEADLINE_TOO_FAR).
+    attestationLifetimeSeconds: options.identity.attestationLifetimeSeconds,
     requests: await store.countRequests(),
   }));
 

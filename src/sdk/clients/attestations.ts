@@ -8,7 +8,7 @@ import type { Signer } from "ethers";
 import type { IssuePackage, TransferPackage } from "../../oracle/package/types.js";
 import { OracleError } from "../errors.js";
 import { checkAttestation, type ExpectedAttestation } from "./attestationCheck.js";
-import type { OracleClient, SignedAttestation } from "./oracleClient.js";
+import { signRequest, type OracleClient, type SignedAttestation } from "./oracleClient.js";
 
 export interface CollectedAttestations {
   packageHash: string;
@@ -26,12 +26,14 @@ export async function collectAttestations(
   quorum: number,
   expected: ExpectedAttestation,
 ): Promise<CollectedAttestations> {
+  // One signature for all oracles (one prompt on a hardware key); a refusal to sign is the caller's, not an oracle's.
+  const requestSignature = await signRequest(tradePackage, payer);
   const answers = await Promise.allSettled(
     oracles.map(async (oracle) => {
       const attestation =
         kind === "issue"
-          ? await oracle.requestIssueAttestation(tradePackage as IssuePackage, payer)
-          : await oracle.requestTransferAttestation(tradePackage as TransferPackage, payer);
+          ? await oracle.requestIssueAttestation(tradePackage as IssuePackage, requestSignature)
+          : await oracle.requestTransferAttestation(tradePackage as TransferPackage, requestSignature);
       checkAttestation(oracle.url, attestation, expected);
       return attestation;
     }),

@@ -2,7 +2,7 @@ export { AuditorClient, type ExposureView, type MemberView, type PieceView } fro
 export { BankClient, type SettlementConfirmation } from "./bank.js";
 export { CoreEnterpriseClient, DEFAULT_ATTESTATION_WINDOW, type IssueOrder, type IssuedVoucher, type Obligation } from "./coreEnterprise.js";
 export { OperatorClient, type FeeItem, type PolicySettings } from "./operator.js";
-export { OracleClient, type SignedAttestation } from "./oracleClient.js";
+export { OracleClient, signRequest, type SignedAttestation } from "./oracleClient.js";
 export { collectAttestations, type CollectedAttestations } from "./attestations.js";
 export {
   SupplierClient,

@@ -27,17 +27,17 @@ export class OracleClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  requestIssueAttestation(tradePackage: IssuePackage, payer: Signer): Promise<SignedAttestation> {
-    return this.request("issue", tradePackage, payer);
+  /** `requestSignature`: the payer's `signRequest(tradePackage, payer)`, one for all oracles asked. */
+  requestIssueAttestation(tradePackage: IssuePackage, requestSignature: string): Promise<SignedAttestation> {
+    return this.request("issue", tradePackage, requestSignature);
   }
 
-  requestTransferAttestation(tradePackage: TransferPackage, payer: Signer): Promise<SignedAttestation> {
-    return this.request("transfer", tradePackage, payer);
+  requestTransferAttestation(tradePackage: TransferPackage, requestSignature: string): Promise<SignedAttestation> {
+    return this.request("transfer", tradePackage, requestSignature);
   }
 
-  private async request(kind: "issue" | "transfer", tradePackage: IssuePackage | TransferPackage, payer: Signer): Promise<SignedAttestation> {
+  private async request(kind: "issue" | "transfer", tradePackage: IssuePackage | TransferPackage, signature: string): Promise<SignedAttestation> {
     const body = canonicalJson(tradePackage);
-    const signature = await payer.signMessage(body);
     let response: Response;
     try {
       response = await fetch(`${this.url}/v1/attestations/${kind}`, {
@@ -60,6 +60,11 @@ export class OracleClient {
     }
     return recoverSigner(this.url, kind, answer.attestation);
   }
+}
+
+/** The payer's EIP-191 signature of the canonical package: made once, sent to every oracle asked. */
+export function signRequest(tradePackage: IssuePackage | TransferPackage, payer: Signer): Promise<string> {
+  return payer.signMessage(canonicalJson(tradePackage));
 }
 
 /** A 200 answer must hold a well-formed attestation signed by the key it names; anything else is faulty. */
