@@ -40,7 +40,7 @@ export async function startOracle(config: OracleConfig, options: { provider?: Pr
   const provider = options.provider ?? ownProvider!;
   const { chainId } = await provider.getNetwork();
   if (config.chain.chainId !== undefined && BigInt(config.chain.chainId) !== chainId) {
-    throw new OracleConfigError([`/chain/chainId is ${config.chain.chainId} but the node at ${config.chain.rpcUrl} is chain ${chainId}`]);
+    throw new OracleConfigError([`/chain/chainId is ${config.chain.chainId} but the node at ${new URL(config.chain.rpcUrl).host} is chain ${chainId}`]);
   }
   const ledger = VoucherLedger__factory.connect(config.chain.ledgerAddress, provider);
   if ((await provider.getCode(config.chain.ledgerAddress)) === "0x") {

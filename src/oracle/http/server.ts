@@ -56,7 +56,7 @@ export async function buildOracleServer(options: OracleServerOptions): Promise<F
           ? new ServiceError("REQUEST_NOT_FOUND", "No request with so long an id is on record.")
           : error.code === "FST_ERR_BAD_URL"
             ? new ServiceError("REQUEST_INVALID", "The URL is not valid: it has a malformed percent-encoding.")
-            : new ServiceError("INTERNAL_ERROR", "The oracle failed unexpectedly; nothing was signed.");
+            : new ServiceError("INTERNAL_ERROR", "The oracle failed unexpectedly; send the same package again (a retry gets the same answer).");
       const answer = reply as FastifyReply;
       void recordRejected(store, request, serviceError).then(() => answer.code(serviceError.statusCode).send(serviceError.body(request.id)));
     },
@@ -231,7 +231,7 @@ function toServiceError(error: FastifyError): ServiceError {
   if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
     return new ServiceError("REQUEST_INVALID", `The request could not be read: ${error.message}`);
   }
-  return new ServiceError("INTERNAL_ERROR", "The oracle failed unexpectedly; nothing was signed. The request id identifies it in the oracle's log.");
+  return new ServiceError("INTERNAL_ERROR", "The oracle failed unexpectedly; send the same package again (a retry gets the same answer). The request id identifies it in the oracle's log.");
 }
 
 function violationPath(instancePath: string, params: Record<string, unknown>): string {

@@ -2,27 +2,12 @@
  * A core enterprise: issues vouchers to its suppliers against attested trade (R1–R3) and sees what it
  * owes. Payment itself goes through its clearing bank (R10): the clearing engine instructs the bank.
  */
-import type { Signer } from "ethers";
-import type { TradeDocuments } from "../../oracle/package/types.js";
-import { callLedger, requirePositiveFen, requireUnixSeconds, requireUscc } from "../errors.js";
-import { fenToCny } from "../money.js";
-import { collectAttestations } from "./attestations.js";
-import { LedgerClient } from "./ledgerClient.js";
-import type { OracleClient } from "./oracleClient.js";
+import { callLedger, requireUnixSeconds } from "../errors.js";
+import { TradingClient, type TradeOrder } from "./tradingClient.js";
 
-/** How long an attestation stays valid unless the caller says otherwise: time to collect k and send. */
-export const DEFAULT_ATTESTATION_WINDOW = 30n * 60n;
-
-export interface IssueOrder {
-  /** The supplier that receives the voucher. */
-  payeeUscc: string;
-  /** Face amount, fen. */
-  amount: bigint;
+export interface IssueOrder extends TradeOrder {
   /** Unix seconds. */
   maturity: bigint;
-  documents: TradeDocuments;
-  /** Attestation deadline, unix seconds; default chain time + 30 minutes. */
-  deadline?: bigint;
 }
 
 export interface IssuedVoucher {
@@ -47,53 +32,19 @@ export interface Obligation {
   overdue: boolean;
 }
 
-export class CoreEnterpriseClient extends LedgerClient {
-  constructor(
-    signer: Signer,
-    ledgerAddress: string,
-    readonly oracles: readonly OracleClient[],
-  ) {
-    super(signer, ledgerAddress);
-  }
-
+export class CoreEnterpriseClient extends TradingClient {
   /** Sends the trade to the oracles, collects k attestations, and issues. */
   async issue(order: IssueOrder): Promise<IssuedVoucher> {
-    requireUscc("payeeUscc", order.payeeUscc);
-    requirePositiveFen("amount", order.amount);
     requireUnixSeconds("maturity", order.maturity);
-    if (order.deadline !== undefined) requireUnixSeconds("deadline", order.deadline);
-
-    const [payerUscc, payer, holder, policy, deadline, { chainId }] = await Promise.all([
-      this.uscc(),
-      this.address(),
-      this.accountOfUscc("payeeUscc", order.payeeUscc),
-      callLedger(() => this.ledger.policy()),
-      order.deadline ?? this.defaultDeadline(DEFAULT_ATTESTATION_WINDOW),
-      callLedger(() => this.signer.provider!.getNetwork()),
-    ]);
-    const tradePackage = {
-      payerUscc,
-      payeeUscc: order.payeeUscc,
-      amount: fenToCny(order.amount),
-      maturity: Number(order.maturity),
-      deadline: Number(deadline),
-      ...order.documents,
-    };
-    const attested = await collectAttestations(this.oracles, "issue", tradePackage, this.signer, Number(policy.attestationQuorum), {
-      primaryType: "IssueAttestation",
-      chainId,
-      ledger: await this.ledger.getAddress(),
-      fields: { issuer: payer, holder, amount: order.amount.toString(), maturity: order.maturity.toString(), deadline: deadline.toString() },
-      documentKeyCount: order.documents.invoices.length,
-    });
-    // Built from the order; only the keyed hashes come from the oracles (and were checked above).
+    const attested = await this.attestTrade(order, { kind: "issue", maturity: order.maturity });
+    // Built from the order; only the keyed hashes come from the oracles (and were checked against the order).
     const request = {
-      holder,
+      holder: attested.payee,
       amount: order.amount,
       maturity: order.maturity,
       packageHash: attested.packageHash,
       documentKeys: attested.documentKeys,
-      deadline,
+      deadline: attested.deadline,
     };
     const receipt = await this.send(() => this.ledger.issue(request, attested.signatures));
     const [event] = this.eventsIn(receipt, "VoucherIssued");

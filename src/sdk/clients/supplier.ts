@@ -2,25 +2,14 @@
  * A supplier (any holder of a piece): pays its own suppliers with all or part of a piece against attested
  * trade, splits, and signs the consents a bank needs to take a pledge or buy a piece (factoring).
  */
-import type { Signer } from "ethers";
-import type { TradeDocuments } from "../../oracle/package/types.js";
 import { signFactoringConsent, signPledgeConsent, type FactoringConsent, type PledgeConsent } from "../eip712.js";
 import { registrationNumberToBytes24 } from "../constants.js";
-import { callLedger, InvalidArgumentError, requireAddress, requireBps, requireFen, requirePieceId, requirePositiveFen, requireUnixSeconds, requireUscc } from "../errors.js";
-import { fenToCny } from "../money.js";
-import { collectAttestations } from "./attestations.js";
-import { DEFAULT_ATTESTATION_WINDOW } from "./coreEnterprise.js";
-import { LedgerClient } from "./ledgerClient.js";
-import type { OracleClient } from "./oracleClient.js";
+import { callLedger, InvalidArgumentError, requireAddress, requireBps, requireFen, requirePieceId, requireUnixSeconds } from "../errors.js";
+import { TradingClient, type TradeOrder } from "./tradingClient.js";
 
-export interface TransferOrder {
+export interface TransferOrder extends TradeOrder {
+  /** The piece to pay with; the whole piece moves when `amount` equals it, otherwise a new piece is split off. */
   pieceId: bigint;
-  /** The supplier paid with the piece. */
-  payeeUscc: string;
-  /** Fen; the whole piece moves when equal to its amount, otherwise a new piece is split off. */
-  amount: bigint;
-  documents: TradeDocuments;
-  deadline?: bigint;
 }
 
 export interface TransferResult {
@@ -67,53 +56,19 @@ export interface SignedFactoringConsent {
   holder: string;
 }
 
-export class SupplierClient extends LedgerClient {
-  constructor(
-    signer: Signer,
-    ledgerAddress: string,
-    readonly oracles: readonly OracleClient[],
-  ) {
-    super(signer, ledgerAddress);
-  }
-
+export class SupplierClient extends TradingClient {
   /** Pays a supplier with all or part of a piece: the trade is attested by k oracles first. */
   async transfer(order: TransferOrder): Promise<TransferResult> {
     requirePieceId("pieceId", order.pieceId);
-    requireUscc("payeeUscc", order.payeeUscc);
-    requirePositiveFen("amount", order.amount);
-    if (order.deadline !== undefined) requireUnixSeconds("deadline", order.deadline);
-
-    const [payerUscc, payer, to, policy, deadline, { chainId }] = await Promise.all([
-      this.uscc(),
-      this.address(),
-      this.accountOfUscc("payeeUscc", order.payeeUscc),
-      callLedger(() => this.ledger.policy()),
-      order.deadline ?? this.defaultDeadline(DEFAULT_ATTESTATION_WINDOW),
-      callLedger(() => this.signer.provider!.getNetwork()),
-    ]);
-    const tradePackage = {
-      pieceId: order.pieceId.toString(),
-      payerUscc,
-      payeeUscc: order.payeeUscc,
-      amount: fenToCny(order.amount),
-      deadline: Number(deadline),
-      ...order.documents,
-    };
-    const attested = await collectAttestations(this.oracles, "transfer", tradePackage, this.signer, Number(policy.attestationQuorum), {
-      primaryType: "TransferAttestation",
-      chainId,
-      ledger: await this.ledger.getAddress(),
-      fields: { pieceId: order.pieceId.toString(), from: payer, to, amount: order.amount.toString(), deadline: deadline.toString() },
-      documentKeyCount: order.documents.invoices.length,
-    });
-    // Built from the order; only the keyed hashes come from the oracles (and were checked above).
+    const attested = await this.attestTrade(order, { kind: "transfer", pieceId: order.pieceId });
+    // Built from the order; only the keyed hashes come from the oracles (and were checked against the order).
     const request = {
       pieceId: order.pieceId,
-      to,
+      to: attested.payee,
       amount: order.amount,
       packageHash: attested.packageHash,
       documentKeys: attested.documentKeys,
-      deadline,
+      deadline: attested.deadline,
     };
     const receipt = await this.send(() => this.ledger.splitTransfer(request, attested.signatures));
     const [split] = this.eventsIn(receipt, "PieceSplit");
