@@ -85,7 +85,7 @@ describe("oracle service start-up on the embedded chain", function () {
   it("refuses to start when the configured chain id is not the node's", async function () {
     expect(chainId).to.not.equal(1n);
     const error = await configErrorOf(startOracle(config({ chain: { chainId: 1 } }), { provider: ethers.provider }));
-    expect(error.problems).to.deep.equal([`/chain/chainId is 1 but the node at http://in-process.invalid is chain ${chainId}`]);
+    expect(error.problems).to.deep.equal([`/chain/chainId is 1 but the node at in-process.invalid is chain ${chainId}`]);
   });
 
   it("starts when the configured chain id is the node's", async function () {
@@ -142,6 +142,7 @@ describe("oracle service start-up on the embedded chain", function () {
         signer: oracleWallet.address,
         chainId: chainId.toString(),
         ledgerAddress,
+        attestationLifetimeSeconds: 3_600,
         requests: { attested: 0, refused: 0, rejected: 0 },
       });
     } finally {
@@ -319,6 +320,7 @@ describe("oracle as a separate process (tsx src/oracle/main.ts) against an anvil
       signer: oracleKey.address,
       chainId: "31337",
       ledgerAddress,
+      attestationLifetimeSeconds: 3_600,
       requests: { attested: 0, refused: 0, rejected: 0 },
     });
     // A malformed request is refused and kept on the audit record; the process keeps serving.
