@@ -8,7 +8,7 @@ import { hexlify, randomBytes, Wallet } from "ethers";
 import pg from "pg";
 import { resolveOracleConfig } from "../src/oracle/config.js";
 import { OracleStore } from "../src/oracle/store/oracleStore.js";
-import { openSqlClient } from "../src/oracle/store/sqlClient.js";
+import { openSqlClient } from "../src/storage/sqlClient.js";
 import { seedStore, startOracle } from "../src/oracle/service.js";
 import { sampleTradeDocuments } from "../src/oracle/package/sampleDocuments.js";
 import { CoreEnterpriseClient, OracleClient } from "../src/sdk/clients/index.js";

@@ -9,7 +9,7 @@ import { inspect } from "node:util";
 import { Ajv } from "ajv";
 import { Wallet, getAddress, isAddress, isHexString } from "ethers";
 import { MIN_SECRET_BYTES } from "./keyedHash.js";
-import type { DatabaseConfig } from "./store/sqlClient.js";
+import type { DatabaseConfig } from "../storage/sqlClient.js";
 import type { HttpVerifierConfig } from "./verifiers/httpVerifiers.js";
 
 const envName = { type: "string", pattern: "^[A-Z_][A-Z0-9_]*$" } as const;

@@ -15,7 +15,7 @@ import { type OracleConfig, OracleConfigError, openSigner } from "./config.js";
 import { buildOracleServer } from "./http/server.js";
 import type { DeliveryEvidence, VatInvoice } from "./package/types.js";
 import { OracleStore } from "./store/oracleStore.js";
-import { openSqlClient } from "./store/sqlClient.js";
+import { openSqlClient } from "../storage/sqlClient.js";
 import { HttpDeliveryVerifier, HttpInvoiceVerifier } from "./verifiers/httpVerifiers.js";
 import { StoreDeliveryVerifier, StoreInvoiceVerifier } from "./verifiers/storeVerifiers.js";
 

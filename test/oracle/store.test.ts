@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getBytes, hexlify, randomBytes } from "ethers";
 import { OracleStore, type RequestRecord } from "../../src/oracle/store/oracleStore.js";
-import { openSqlClient, type SqlClient } from "../../src/oracle/store/sqlClient.js";
+import { openSqlClient, type SqlClient } from "../../src/storage/sqlClient.js";
 import { canonicalJson, documentKeyOf, MIN_SECRET_BYTES, packageHashOf } from "../../src/oracle/keyedHash.js";
 import { sampleTradeDocuments } from "../../src/oracle/package/sampleDocuments.js";
 import type { VatInvoice } from "../../src/oracle/package/types.js";

@@ -10,7 +10,7 @@ import { invoiceKeyOf } from "../../src/oracle/checks/invoice.js";
 import { sampleTradeDocuments } from "../../src/oracle/package/sampleDocuments.js";
 import type { DeliveryEvidence, VatInvoice } from "../../src/oracle/package/types.js";
 import { OracleStore } from "../../src/oracle/store/oracleStore.js";
-import { openSqlClient } from "../../src/oracle/store/sqlClient.js";
+import { openSqlClient } from "../../src/storage/sqlClient.js";
 import { HttpDeliveryVerifier, HttpInvoiceVerifier } from "../../src/oracle/verifiers/httpVerifiers.js";
 import { StoreDeliveryVerifier, StoreInvoiceVerifier } from "../../src/oracle/verifiers/storeVerifiers.js";
 import { VerifierUnavailableError } from "../../src/oracle/verifiers/verifier.js";

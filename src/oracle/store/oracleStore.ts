@@ -4,7 +4,7 @@
  */
 import type { VatInvoice } from "../package/types.js";
 import { ORACLE_SCHEMA } from "./schema.js";
-import type { SqlClient } from "./sqlClient.js";
+import type { SqlClient } from "../../storage/sqlClient.js";
 
 export type RequestOutcome = "attested" | "refused" | "rejected";
 

@@ -1,5 +1,5 @@
 /**
- * The little SQL the oracle needs, over two drivers that speak the same dialect: PGlite (PostgreSQL
+ * The little SQL the oracle and the clearing engine need, over two drivers that speak the same dialect: PGlite (PostgreSQL
  * compiled to WASM, embedded, a directory of files; the default, nothing to install) and a PostgreSQL
  * server through `pg` (by configuration). The schema and every statement are shared.
  */
