@@ -1,0 +1,27 @@
+/** Fragments shared by the simulator's pain.002 and camt.054. Values from the instruction are escaped here. */
+import { fenToCny } from "../../sdk/money.js";
+import { escapeXml } from "../iso20022/xmlText.js";
+
+export function element(name: string, text: string): string {
+  return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** `<Amt Ccy="CNY">1234.56</Amt>` from fen. */
+export function amount(name: string, fen: bigint, currency: string): string {
+  return `<${name} Ccy="${escapeXml(currency)}">${fenToCny(fen)}</${name}>`;
+}
+
+/** A bank branch by its CNAPS code, as the engine's pain.001 names it. */
+export function cnapsAgent(cnaps: string): string {
+  return `<FinInstnId><ClrSysMmbId><ClrSysId><Cd>CNAPS</Cd></ClrSysId>${element("MmbId", cnaps)}</ClrSysMmbId></FinInstnId>`;
+}
+
+export function accountId(accountNumber: string): string {
+  return `<Id><Othr>${element("Id", accountNumber)}</Othr></Id>`;
+}
+
+/** Cuts free text to an XSD MaxNText length, counted in code points as the schema counts. */
+export function clip(text: string, max: number): string {
+  const points = [...text];
+  return points.length <= max ? text : points.slice(0, max).join("");
+}
