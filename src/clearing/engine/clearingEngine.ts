@@ -1,0 +1,283 @@
+/**
+ * The clearing engine: turns maturities into bank instructions and bank confirmations into on-chain
+ * settlement (R10), and stops a core enterprise that does not pay (R11). One `tick` runs every step once:
+ *
+ *   ingest    every bank file → parsed, reconciled by EndToEndId, applied (one transaction), acknowledged
+ *   confirm   every fully booked piece → settled on-chain by the clearing bank (already settled: skipped)
+ *   default   an unpaid voucher past maturity + grace → marked overdue on-chain (its issuer defaults)
+ *   plan      a due voucher → its payout plan → one pain.001, recorded with its payouts (one transaction)
+ *   retry     rejected payouts → instructed again once the retry interval has passed
+ *   send      every recorded, unsent instruction → the bank (idempotent by file name)
+ *
+ * Each step can be interrupted anywhere and run again: what was done is either in the database or
+ * visible on the chain or in the bank's files, and each step looks before it acts.
+ */
+import { encodeBytes32String, keccak256, toUtf8Bytes, type Signer } from "ethers";
+import type { VoucherLedger } from "../../../types/ethers-contracts/index.js";
+import { BankClient } from "../../sdk/clients/bank.js";
+import { PieceStatus } from "../../sdk/constants.js";
+import type { BankAdapter } from "../bank/bankAdapter.js";
+import type { MemberDirectory } from "../directory/memberDirectory.js";
+import { buildPain001 } from "../iso20022/pain001.js";
+import { parseBankMessage } from "../iso20022/parse.js";
+import { planPayouts } from "../payout/payoutPlan.js";
+import { readVoucherForClearing } from "../payout/readVoucher.js";
+import { reconcile } from "../reconcile/reconcile.js";
+import type { BookedEntry, Payout, PaymentStatus } from "../types.js";
+import type { ClearingStore, PendingConfirmation } from "./clearingStore.js";
+
+export interface ClearingEngineOptions {
+  store: ClearingStore;
+  /** Read access to the ledger. */
+  ledger: VoucherLedger;
+  directory: MemberDirectory;
+  /** The host-to-host channel of each clearing bank, by its address (any case). */
+  bankOf: (clearingBank: string) => BankAdapter;
+  /** The signing key of each clearing bank the engine confirms for, by address (any case). */
+  signerOf: (clearingBank: string) => Signer | undefined;
+  /** Seconds before rejected payouts are instructed again (default one day). */
+  retryAfter?: number;
+  /** Offset of the banks' calendar, seconds east of UTC (Beijing: 8 h). */
+  utcOffsetSeconds?: number;
+}
+
+export interface TickReport {
+  planned: bigint[];
+  sent: string[];
+  ingested: string[];
+  confirmed: bigint[];
+  markedOverdue: bigint[];
+  retried: bigint[];
+}
+
+const DAY = 86_400;
+
+export class ClearingEngine {
+  private readonly retryAfter: number;
+  private readonly utcOffsetSeconds: number;
+
+  constructor(private readonly options: ClearingEngineOptions) {
+    this.retryAfter = options.retryAfter ?? DAY;
+    this.utcOffsetSeconds = options.utcOffsetSeconds ?? 8 * 3600;
+  }
+
+  /** Runs every step once at `now` (unix seconds; default the latest block's time). */
+  async tick(now?: number): Promise<TickReport> {
+    const at = now ?? (await this.chainTime());
+    // What came in first, then what goes out, so that an instruction made in this run is also sent in it.
+    const ingested = await this.ingestInbox();
+    const confirmed = await this.confirmOnChain();
+    const markedOverdue = await this.markDefaults(at);
+    const planned = await this.planDue(at);
+    const retried = await this.retryRejected(at);
+    const sent = await this.sendOutbox();
+    return { planned, sent, ingested, confirmed, markedOverdue, retried };
+  }
+
+  /** Vouchers at or past maturity with unsettled pieces, not yet instructed. */
+  async planDue(now: number): Promise<bigint[]> {
+    const { ledger, store } = this.options;
+    const planned: bigint[] = [];
+    const count = await ledger.voucherCount();
+    for (let voucherId = 1n; voucherId <= count; voucherId++) {
+      if ((await store.voucher(voucherId)) !== null) continue;
+      const voucher = await ledger.voucherOf(voucherId);
+      if (Number(voucher.maturity) > now || Number(voucher.livePieces) === 0) continue;
+      const read = await readVoucherForClearing(ledger, voucherId);
+      const plan = planPayouts(read.voucher, read.pieces);
+      const clearingBank = await ledger.clearingBankOf(plan.issuer);
+      await this.instruct(
+        { voucherId, issuer: plan.issuer, clearingBank, maturity: plan.maturity, owed: plan.owed, rounds: 1, lastRoundAt: now, overdue: false },
+        plan.payouts,
+        now,
+      );
+      planned.push(voucherId);
+    }
+    return planned;
+  }
+
+  async sendOutbox(): Promise<string[]> {
+    const sent: string[] = [];
+    for (const message of await this.options.store.unsentMessages()) {
+      await this.options.bankOf(message.clearingBank).send({ name: message.name, xml: message.xml });
+      await this.options.store.markSent(message.name);
+      sent.push(message.name);
+    }
+    return sent;
+  }
+
+  /** Applies every bank file not applied before; a file seen again after a crash is only acknowledged. */
+  async ingestInbox(): Promise<string[]> {
+    const { store } = this.options;
+    const ingested: string[] = [];
+    for (const bank of await this.banks()) {
+      for (const file of await bank.receive()) {
+        if (!(await store.isProcessed(file.name))) {
+          await this.applyBankFile(file.name, file.xml);
+          ingested.push(file.name);
+        }
+        await bank.acknowledge(file.name);
+      }
+    }
+    return ingested;
+  }
+
+  /** Settles fully booked pieces on-chain, in the ledger's batch size, skipping what is already settled. */
+  async confirmOnChain(): Promise<bigint[]> {
+    const { store, ledger } = this.options;
+    const pending = await store.pendingConfirmations();
+    const confirmed: bigint[] = [];
+    const byBank = new Map<string, PendingConfirmation[]>();
+    for (const confirmation of pending) byBank.set(confirmation.clearingBank, [...(byBank.get(confirmation.clearingBank) ?? []), confirmation]);
+    for (const [clearingBank, confirmations] of byBank) {
+      const signer = this.options.signerOf(clearingBank);
+      if (signer === undefined) continue; // another engine confirms for that bank
+      // A settlement sent before a crash is on the chain already: record it, do not send it again.
+      const open: PendingConfirmation[] = [];
+      const done: bigint[] = [];
+      for (const confirmation of confirmations) {
+        const piece = await ledger.pieceOf(confirmation.pieceId);
+        if (Number(piece.status) === PieceStatus.Settled) done.push(confirmation.pieceId);
+        else open.push(confirmation);
+      }
+      if (done.length > 0) await store.markConfirmed(done, null);
+      confirmed.push(...done);
+      if (open.length === 0) continue;
+      const bank = new BankClient(signer, await ledger.getAddress());
+      const receipts = await bank.confirmSettlement(open.map(({ pieceId, bankReference }) => ({ pieceId, bankReference })));
+      await store.markConfirmed(
+        open.map((c) => c.pieceId),
+        receipts.map((receipt) => receipt.hash).join(","),
+      );
+      confirmed.push(...open.map((c) => c.pieceId));
+    }
+    return confirmed;
+  }
+
+  /** A voucher not fully paid by maturity + grace is marked overdue: its issuer can no longer issue (R11). */
+  async markDefaults(now: number): Promise<bigint[]> {
+    const { store, ledger } = this.options;
+    const grace = Number((await ledger.policy()).gracePeriod);
+    const marked: bigint[] = [];
+    for (const voucher of await store.vouchers()) {
+      if (voucher.overdue || now < Number(voucher.maturity) + grace) continue;
+      const unpaid = (await store.payouts({ voucherId: voucher.voucherId })).some((payout) => payout.state !== "booked");
+      if (!unpaid) continue;
+      const onChain = await ledger.voucherOf(voucher.voucherId);
+      if (!onChain.overdue && Number(onChain.livePieces) > 0) {
+        const signer = this.options.signerOf(voucher.clearingBank);
+        if (signer === undefined) continue;
+        await (await ledger.connect(signer).markOverdue(voucher.voucherId)).wait();
+      }
+      await store.markOverdue(voucher.voucherId);
+      marked.push(voucher.voucherId);
+    }
+    return marked;
+  }
+
+  /** Rejected payouts (e.g. insufficient funds) are instructed again once the retry interval has passed. */
+  async retryRejected(now: number): Promise<bigint[]> {
+    const { store } = this.options;
+    const retried: bigint[] = [];
+    for (const voucher of await store.vouchers()) {
+      if (now < voucher.lastRoundAt + this.retryAfter) continue;
+      const rejected = (await store.payouts({ voucherId: voucher.voucherId })).filter((payout) => payout.state === "rejected");
+      if (rejected.length === 0) continue;
+      await this.instruct({ ...voucher, rounds: voucher.rounds + 1, lastRoundAt: now }, rejected, now);
+      retried.push(voucher.voucherId);
+    }
+    return retried;
+  }
+
+  // ---------------------------------------------------------------- inside
+
+  private async instruct(voucher: Parameters<ClearingStore["recordInstruction"]>[0]["voucher"], payouts: Payout[], now: number): Promise<void> {
+    const { directory, store } = this.options;
+    const debtor = directory.memberOf(voucher.issuer);
+    if (debtor === undefined) throw new Error(`issuer ${voucher.issuer} of voucher ${voucher.voucherId} has no bank account in the member directory`);
+    // Deterministic: voucher and round name the message, so a crash before the commit re-creates the same one.
+    const messageId = `EVPAIN-${voucher.voucherId}-${voucher.rounds}`;
+    const xml = buildPain001({
+      messageId,
+      createdAt: new Date(now * 1000),
+      requestedExecutionDate: this.bankDay(Math.max(now, Number(voucher.maturity))),
+      debtor: { name: debtor.name, uscc: debtor.uscc, account: directory.accountOf(voucher.issuer) },
+      transactions: payouts.map((payout) => ({ payout, creditor: directory.accountOf(payout.payee) })),
+    });
+    await store.recordInstruction({ voucher, payouts, messageName: `${messageId}.xml`, xml });
+  }
+
+  private async applyBankFile(name: string, xml: string): Promise<void> {
+    const { store } = this.options;
+    let statuses: PaymentStatus[] = [];
+    let entries: BookedEntry[] = [];
+    let kind: string;
+    try {
+      const message = parseBankMessage(xml);
+      kind = message.kind;
+      if (message.kind === "pain.002") {
+        statuses = message.transactions;
+        // A group rejection names no transactions: it applies to every payout of the original message.
+        if (message.groupStatus === "RJCT" && statuses.length === 0) {
+          const original = await store.payouts({ messageName: `${message.originalMessageId}.xml` });
+          statuses = original.map((payout) => ({ endToEndId: payout.endToEndId, status: "RJCT", reasonCode: message.groupReasonCode, reasonText: message.groupReasonText }));
+        }
+      } else {
+        entries = message.entries;
+      }
+    } catch (error) {
+      await store.applyBankFile({
+        messageName: name,
+        kind: "unreadable",
+        booked: [],
+        rejected: [],
+        exceptions: [{ code: "UNKNOWN_END_TO_END_ID", endToEndId: null, message: `The bank file ${name} could not be read: ${(error as Error).message}` }],
+        confirmations: [],
+      });
+      return;
+    }
+
+    const all = await store.payouts();
+    const result = reconcile({
+      instructed: all,
+      previouslyBooked: new Set(all.filter((p) => p.state === "booked").map((p) => p.endToEndId)),
+      previouslyRejected: new Set(all.filter((p) => p.state === "rejected").map((p) => p.endToEndId)),
+      statuses,
+      entries,
+    });
+    const confirmations: PendingConfirmation[] = [];
+    for (const pieceId of result.confirmablePieces) {
+      const piecePayouts = all.filter((payout) => payout.pieceId === pieceId);
+      const voucher = (await store.voucher(piecePayouts[0].voucherId))!;
+      confirmations.push({ pieceId, voucherId: voucher.voucherId, clearingBank: voucher.clearingBank, bankReference: bankReferenceOf(piecePayouts[0].endToEndId) });
+    }
+    await store.applyBankFile({
+      messageName: name,
+      kind,
+      booked: result.booked.map((payout) => payout.endToEndId),
+      rejected: result.rejected.map(({ payout, reasonCode, reasonText }) => ({ endToEndId: payout.endToEndId, reason: [reasonCode, reasonText].filter(Boolean).join(" ") })),
+      exceptions: result.exceptions,
+      confirmations,
+    });
+  }
+
+  /** The channels of the clearing banks with instructions: only they have anything to answer. */
+  private async banks(): Promise<BankAdapter[]> {
+    const banks = new Set((await this.options.store.vouchers()).map((voucher) => voucher.clearingBank.toLowerCase()));
+    return [...banks].map((bank) => this.options.bankOf(bank));
+  }
+
+  private bankDay(seconds: number): string {
+    return new Date((seconds + this.utcOffsetSeconds) * 1000).toISOString().slice(0, 10);
+  }
+
+  private async chainTime(): Promise<number> {
+    const block = await this.options.ledger.runner!.provider!.getBlock("latest");
+    return block!.timestamp;
+  }
+}
+
+/** The on-chain bank reference of a piece: its first payment's EndToEndId (hashed when longer than 31 bytes). */
+export function bankReferenceOf(endToEndId: string): string {
+  return endToEndId.length <= 31 ? encodeBytes32String(endToEndId) : keccak256(toUtf8Bytes(endToEndId));
+}

@@ -1,0 +1,221 @@
+/** The clearing engine's records (see schema.ts); every method is one statement or one transaction. */
+import type { SqlClient, SqlExecutor } from "../../storage/sqlClient.js";
+import type { ReconciliationException } from "../reconcile/reconcile.js";
+import type { Payout, PayoutRole } from "../types.js";
+import { CLEARING_SCHEMA } from "./schema.js";
+
+export type PayoutState = "instructed" | "booked" | "rejected";
+
+export interface StoredPayout extends Payout {
+  state: PayoutState;
+  messageName: string;
+}
+
+export interface StoredVoucher {
+  voucherId: bigint;
+  issuer: string;
+  clearingBank: string;
+  maturity: bigint;
+  owed: bigint;
+  rounds: number;
+  lastRoundAt: number;
+  overdue: boolean;
+}
+
+export interface Instruction {
+  voucher: StoredVoucher;
+  payouts: Payout[];
+  messageName: string;
+  xml: string;
+}
+
+export interface PendingConfirmation {
+  pieceId: bigint;
+  voucherId: bigint;
+  clearingBank: string;
+  bankReference: string;
+}
+
+export class ClearingStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async migrate(): Promise<void> {
+    for (const statement of CLEARING_SCHEMA.split(";").map((part) => part.trim()).filter(Boolean)) await this.sql.query(statement);
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+
+  async voucher(voucherId: bigint): Promise<StoredVoucher | null> {
+    const rows = await this.sql.query<VoucherRow>(`SELECT * FROM clearing_vouchers WHERE voucher_id = $1`, [voucherId.toString()]);
+    return rows.length === 0 ? null : voucherFromRow(rows[0]);
+  }
+
+  async vouchers(): Promise<StoredVoucher[]> {
+    return (await this.sql.query<VoucherRow>(`SELECT * FROM clearing_vouchers ORDER BY maturity, voucher_id`)).map(voucherFromRow);
+  }
+
+  /** A voucher's first instruction, or a later round for its rejected payouts: voucher, payouts and message in one transaction. */
+  async recordInstruction(instruction: Instruction): Promise<void> {
+    const { voucher, payouts, messageName, xml } = instruction;
+    await this.sql.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO clearing_vouchers (voucher_id, issuer, clearing_bank, maturity, owed, rounds, last_round_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (voucher_id) DO UPDATE SET rounds = EXCLUDED.rounds, last_round_at = EXCLUDED.last_round_at`,
+        [voucher.voucherId.toString(), voucher.issuer, voucher.clearingBank, voucher.maturity.toString(), voucher.owed.toString(), voucher.rounds, voucher.lastRoundAt],
+      );
+      for (const payout of payouts) {
+        await tx.query(
+          `INSERT INTO clearing_payouts (end_to_end_id, voucher_id, piece_id, role, payee, amount, message_name, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'instructed')
+           ON CONFLICT (end_to_end_id) DO UPDATE SET message_name = EXCLUDED.message_name, state = 'instructed', reason = NULL
+           WHERE clearing_payouts.state = 'rejected'`,
+          [payout.endToEndId, payout.voucherId.toString(), payout.pieceId.toString(), payout.role, payout.payee, payout.amount.toString(), messageName],
+        );
+      }
+      await tx.query(`INSERT INTO clearing_outbox (message_name, clearing_bank, xml) VALUES ($1, $2, $3)`, [messageName, voucher.clearingBank, xml]);
+    });
+  }
+
+  async unsentMessages(): Promise<Array<{ name: string; clearingBank: string; xml: string }>> {
+    const rows = await this.sql.query<{ message_name: string; clearing_bank: string; xml: string }>(
+      `SELECT message_name, clearing_bank, xml FROM clearing_outbox WHERE NOT sent ORDER BY message_name`,
+    );
+    return rows.map((row) => ({ name: row.message_name, clearingBank: row.clearing_bank, xml: row.xml }));
+  }
+
+  async markSent(name: string): Promise<void> {
+    await this.sql.query(`UPDATE clearing_outbox SET sent = true WHERE message_name = $1`, [name]);
+  }
+
+  async payouts(where: { voucherId?: bigint; messageName?: string } = {}): Promise<StoredPayout[]> {
+    const conditions: string[] = [];
+    const params: string[] = [];
+    if (where.voucherId !== undefined) conditions.push(`voucher_id = $${params.push(where.voucherId.toString())}`);
+    if (where.messageName !== undefined) conditions.push(`message_name = $${params.push(where.messageName)}`);
+    const rows = await this.sql.query<PayoutRow>(
+      `SELECT * FROM clearing_payouts ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY end_to_end_id`,
+      params,
+    );
+    return rows.map(payoutFromRow);
+  }
+
+  async isProcessed(messageName: string): Promise<boolean> {
+    return (await this.sql.query(`SELECT 1 FROM clearing_inbox WHERE message_name = $1`, [messageName])).length > 0;
+  }
+
+  /** Applies one bank file: bookings, rejections, exceptions, new confirmations, and the file as processed — all or nothing. */
+  async applyBankFile(change: {
+    messageName: string;
+    kind: string;
+    booked: string[];
+    rejected: Array<{ endToEndId: string; reason: string }>;
+    exceptions: ReconciliationException[];
+    confirmations: PendingConfirmation[];
+  }): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const id of change.booked) await tx.query(`UPDATE clearing_payouts SET state = 'booked', reason = NULL WHERE end_to_end_id = $1`, [id]);
+      for (const { endToEndId, reason } of change.rejected) {
+        await tx.query(`UPDATE clearing_payouts SET state = 'rejected', reason = $2 WHERE end_to_end_id = $1 AND state = 'instructed'`, [endToEndId, reason]);
+      }
+      for (const exception of change.exceptions) await insertException(tx, change.messageName, exception);
+      for (const confirmation of change.confirmations) {
+        await tx.query(
+          `INSERT INTO clearing_confirmations (piece_id, voucher_id, clearing_bank, bank_reference, state) VALUES ($1, $2, $3, $4, 'pending')
+           ON CONFLICT (piece_id) DO NOTHING`,
+          [confirmation.pieceId.toString(), confirmation.voucherId.toString(), confirmation.clearingBank, confirmation.bankReference],
+        );
+      }
+      await tx.query(`INSERT INTO clearing_inbox (message_name, kind) VALUES ($1, $2)`, [change.messageName, change.kind]);
+    });
+  }
+
+  async recordException(source: string, exception: ReconciliationException): Promise<void> {
+    await insertException(this.sql, source, exception);
+  }
+
+  async exceptions(): Promise<Array<ReconciliationException & { source: string }>> {
+    const rows = await this.sql.query<{ source: string; code: string; end_to_end_id: string | null; message: string }>(
+      `SELECT source, code, end_to_end_id, message FROM clearing_exceptions ORDER BY id`,
+    );
+    return rows.map((row) => ({ source: row.source, code: row.code as ReconciliationException["code"], endToEndId: row.end_to_end_id, message: row.message }));
+  }
+
+  async pendingConfirmations(): Promise<PendingConfirmation[]> {
+    const rows = await this.sql.query<{ piece_id: string; voucher_id: string; clearing_bank: string; bank_reference: string }>(
+      `SELECT piece_id, voucher_id, clearing_bank, bank_reference FROM clearing_confirmations WHERE state = 'pending' ORDER BY voucher_id, piece_id`,
+    );
+    return rows.map((row) => ({ pieceId: BigInt(row.piece_id), voucherId: BigInt(row.voucher_id), clearingBank: row.clearing_bank, bankReference: row.bank_reference }));
+  }
+
+  async markConfirmed(pieceIds: bigint[], transaction: string | null): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const pieceId of pieceIds) {
+        await tx.query(`UPDATE clearing_confirmations SET state = 'confirmed', transactions = $2 WHERE piece_id = $1`, [pieceId.toString(), transaction]);
+      }
+    });
+  }
+
+  async markOverdue(voucherId: bigint): Promise<void> {
+    await this.sql.query(`UPDATE clearing_vouchers SET overdue = true WHERE voucher_id = $1`, [voucherId.toString()]);
+  }
+}
+
+async function insertException(executor: SqlExecutor, source: string, exception: ReconciliationException): Promise<void> {
+  await executor.query(`INSERT INTO clearing_exceptions (source, code, end_to_end_id, message) VALUES ($1, $2, $3, $4)`, [
+    source,
+    exception.code,
+    exception.endToEndId,
+    exception.message,
+  ]);
+}
+
+interface VoucherRow extends Record<string, unknown> {
+  voucher_id: string;
+  issuer: string;
+  clearing_bank: string;
+  maturity: string | number;
+  owed: string;
+  rounds: number;
+  last_round_at: string | number;
+  overdue: boolean;
+}
+
+function voucherFromRow(row: VoucherRow): StoredVoucher {
+  return {
+    voucherId: BigInt(row.voucher_id),
+    issuer: row.issuer,
+    clearingBank: row.clearing_bank,
+    maturity: BigInt(row.maturity),
+    owed: BigInt(row.owed),
+    rounds: Number(row.rounds),
+    lastRoundAt: Number(row.last_round_at),
+    overdue: row.overdue,
+  };
+}
+
+interface PayoutRow extends Record<string, unknown> {
+  end_to_end_id: string;
+  voucher_id: string;
+  piece_id: string;
+  role: string;
+  payee: string;
+  amount: string;
+  message_name: string;
+  state: PayoutState;
+}
+
+function payoutFromRow(row: PayoutRow): StoredPayout {
+  return {
+    endToEndId: row.end_to_end_id,
+    voucherId: BigInt(row.voucher_id),
+    pieceId: BigInt(row.piece_id),
+    role: row.role as PayoutRole,
+    payee: row.payee,
+    amount: BigInt(row.amount),
+    messageName: row.message_name,
+    state: row.state,
+  };
+}

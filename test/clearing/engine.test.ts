@@ -1,0 +1,166 @@
+/**
+ * The clearing engine end to end on the embedded chain, through the host-to-host file exchange and the bank
+ * simulator: a voucher split across a holder, a factor and a pledgee bank is paid and settled on-chain; a
+ * core enterprise without funds is rejected, defaults, is stopped from issuing, and is cleared once it pays.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { network } from "hardhat";
+import { FileBankAdapter } from "../../src/clearing/bank/fileBankAdapter.js";
+import { parseMemberDirectory, type MemberDirectory } from "../../src/clearing/directory/memberDirectory.js";
+import { ClearingEngine, bankReferenceOf } from "../../src/clearing/engine/clearingEngine.js";
+import { ClearingStore } from "../../src/clearing/engine/clearingStore.js";
+import { BankSimulator } from "../../src/clearing/simulator/bankSimulator.js";
+import { PieceStatus } from "../../src/sdk/constants.js";
+import { openSqlClient } from "../../src/storage/sqlClient.js";
+import { buildFactoring, buildPledge, DAY, deployConsortium, issueVoucher, MILLION_CNY, transferPiece, type Consortium } from "../fixtures/consortium.js";
+
+const { ethers, networkHelpers } = await network.getOrCreate();
+
+const CNAPS = ["313290000174", "313584000321", "102305000011", "103331000026", "104290003016", "105100000017", "301290000007", "302100011000"];
+
+function directoryFor(c: Consortium): MemberDirectory {
+  const payable = ["coreA", "coreB", "supplierA", "supplierB", "supplierC", "bankX", "bankY"] as const;
+  return parseMemberDirectory({
+    members: payable.map((key, index) => {
+      const account = c.actors[key].address;
+      const name = `Member ${key}`;
+      return {
+        account,
+        uscc: c.usccs.get(account)!,
+        name,
+        bankAccount: { name, accountNumber: `62220000${String(index + 1).padStart(8, "0")}`, cnaps: CNAPS[index], bankName: `Bank branch ${index + 1}` },
+      };
+    }),
+  });
+}
+
+describe("clearing engine through the bank simulator", function () {
+  let c: Consortium;
+  let root: string;
+  let directory: MemberDirectory;
+  let store: ClearingStore;
+  let engine: ClearingEngine;
+  let simulator: BankSimulator;
+  let dirs: { outbox: string; inbox: string; archive: string };
+
+  before(async function () {
+    c = await deployConsortium(ethers);
+    directory = directoryFor(c);
+    root = await mkdtemp(path.join(tmpdir(), "evoucher-clearing-"));
+    dirs = { outbox: path.join(root, "outbox"), inbox: path.join(root, "inbox"), archive: path.join(root, "archive") };
+    const bank = new FileBankAdapter(dirs);
+    await bank.init();
+    store = new ClearingStore(await openSqlClient({ kind: "pglite-memory" }));
+    await store.migrate();
+    const signers = new Map([c.actors.bankX, c.actors.bankY].map((signer) => [signer.address.toLowerCase(), signer]));
+    engine = new ClearingEngine({
+      store,
+      ledger: c.contracts.ledger,
+      directory,
+      bankOf: () => bank,
+      signerOf: (clearingBank) => signers.get(clearingBank.toLowerCase()),
+    });
+    simulator = await BankSimulator.open(path.join(root, "bank-state.json"));
+  });
+
+  after(async function () {
+    await store.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const accountNumberOf = (signer: { address: string }) => directory.accountOf(signer.address).accountNumber;
+
+  it("pays the holder, the factor and the pledgee bank of one voucher and settles every piece on-chain", async function () {
+    const { coreA, supplierA, supplierB, supplierC, bankX, bankY } = c.actors;
+    // 1,000,000.00 CNY: 300,000 to B (then pledged to bank Y for 200,000 at 4.5%), 200,000 to C, 500,000 left with A and sold to bank Y.
+    const root = await issueVoucher(ethers, c, { issuer: coreA, holder: supplierA, amount: MILLION_CNY });
+    const toB = await transferPiece(ethers, c, { from: supplierA, to: supplierB, pieceId: root, amount: 30_000_000n });
+    const toC = await transferPiece(ethers, c, { from: supplierA, to: supplierC, pieceId: root, amount: 20_000_000n });
+    const pledge = await buildPledge(ethers, c, { holder: supplierB, pledgee: bankY, pieceId: toB, securedAmount: 20_000_000n, annualRateBps: 450 });
+    await c.contracts.ledger.connect(bankY).pledge(pledge.terms, pledge.consent);
+    const sale = await buildFactoring(ethers, c, { holder: supplierA, factor: bankY, pieceId: root, purchasePrice: 49_000_000n });
+    await c.contracts.ledger.connect(bankY).factor(sale.terms, sale.consent);
+
+    const voucherId = root >> 16n;
+    const { maturity } = await c.contracts.ledger.voucherOf(voucherId);
+    await simulator.fund(accountNumberOf(coreA), 2n * MILLION_CNY);
+    await networkHelpers.time.increaseTo(maturity);
+
+    const first = await engine.tick();
+    expect(first.planned).to.deep.equal([voucherId]);
+    expect(first.sent).to.deep.equal([`EVPAIN-${voucherId}-1.xml`]);
+    const payouts = await store.payouts({ voucherId });
+    expect(payouts.map((p) => [p.role, p.payee, p.state])).to.have.deep.members([
+      ["factor", bankY.address, "instructed"],
+      ["pledgee", bankY.address, "instructed"],
+      ["pledgor", supplierB.address, "instructed"],
+      ["holder", supplierC.address, "instructed"],
+    ]);
+    expect(payouts.reduce((sum, p) => sum + p.amount, 0n)).to.equal(MILLION_CNY);
+
+    await simulator.processOutbox(dirs);
+    const second = await engine.tick();
+    expect(second.ingested).to.have.length(2);
+    expect(second.confirmed).to.have.members([root, toB, toC]);
+    expect(await store.exceptions()).to.deep.equal([]);
+
+    for (const pieceId of [root, toB, toC]) expect((await c.contracts.ledger.pieceOf(pieceId)).status).to.equal(BigInt(PieceStatus.Settled));
+    expect(await c.contracts.ledger.outstandingOf(coreA.address)).to.equal(0n);
+    // The bank paid each EndToEndId once, for the planned amount, to the planned account; the issuer was debited the total.
+    const journal = simulator.journal();
+    expect(journal.map((entry) => [entry.endToEndId, entry.amount, entry.creditorAccount])).to.have.deep.members(
+      payouts.map((p) => [p.endToEndId, p.amount, directory.accountOf(p.payee).accountNumber]),
+    );
+    expect(await simulator.balanceOf(accountNumberOf(coreA))).to.equal(MILLION_CNY);
+    // On-chain, each piece carries its first payment's EndToEndId as the bank reference.
+    const settled = await c.contracts.ledger.queryFilter(c.contracts.ledger.filters.PieceSettled(undefined, voucherId));
+    expect(settled.map((event) => [event.args.pieceId, event.args.bankReference])).to.have.deep.members(
+      [root, toB, toC].map((pieceId) => [pieceId, bankReferenceOf(payouts.filter((p) => p.pieceId === pieceId).sort((a, b) => a.endToEndId.localeCompare(b.endToEndId))[0].endToEndId)]),
+    );
+    expect(settled.every((event) => event.args.clearingBank === bankX.address)).to.equal(true);
+
+    // Nothing is done twice: a further tick finds nothing to plan, send, ingest or confirm.
+    expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [] });
+  });
+
+  it("a core enterprise without funds is rejected, defaults, cannot issue, and is cleared once it pays", async function () {
+    const { coreB, supplierA } = c.actors;
+    const pieceId = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierA, amount: MILLION_CNY });
+    const voucherId = pieceId >> 16n;
+    const { maturity } = await c.contracts.ledger.voucherOf(voucherId);
+    await networkHelpers.time.increaseTo(maturity);
+
+    await engine.tick();
+    await simulator.processOutbox(dirs);
+    await engine.tick();
+    const [rejected] = await store.payouts({ voucherId });
+    expect(rejected.state).to.equal("rejected");
+
+    // Past maturity plus the 3-day grace period: overdue on-chain, and the issuer is stopped. The rejected
+    // payment, a day old by now, is instructed again in the same run.
+    await networkHelpers.time.increaseTo(maturity + 3n * DAY);
+    const late = await engine.tick();
+    expect(late.markedOverdue).to.deep.equal([voucherId]);
+    expect(late.retried).to.deep.equal([voucherId]);
+    expect(late.sent).to.deep.equal([`EVPAIN-${voucherId}-2.xml`]);
+    expect((await c.contracts.ledger.voucherOf(voucherId)).overdue).to.equal(true);
+    expect((await c.contracts.ledger.memberOf(coreB.address)).defaulted).to.equal(true);
+    const refused = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierA, amount: MILLION_CNY }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(String(refused)).to.contain("IssuerInDefault");
+
+    // The money arrives before the bank executes the second instruction: the piece is paid and settled.
+    await simulator.fund(accountNumberOf(coreB), MILLION_CNY);
+    await simulator.processOutbox(dirs);
+    const paid = await engine.tick();
+    expect(paid.confirmed).to.deep.equal([pieceId]);
+    expect((await c.contracts.ledger.pieceOf(pieceId)).status).to.equal(BigInt(PieceStatus.Settled));
+    expect((await store.payouts({ voucherId })).map((p) => p.state)).to.deep.equal(["booked"]);
+    expect(simulator.journal().filter((entry) => entry.endToEndId === rejected.endToEndId)).to.have.length(1);
+  });
+});
