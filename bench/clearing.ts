@@ -46,6 +46,7 @@ import { PieceStatus } from "../src/sdk/constants.js";
 import { fenToCny } from "../src/sdk/money.js";
 import { usccCheckCharacter } from "../src/sdk/uscc.js";
 import { openSqlClient } from "../src/storage/sqlClient.js";
+import { prng } from "../test/helpers/random.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_PATH = path.join(ROOT, "bench", "results", "clearing.json");
@@ -114,17 +115,7 @@ function check(condition: boolean, message: string): void {
 
 // ---------------------------------------------------------------- the data (deterministic)
 
-/** mulberry32: the same vouchers, amounts and mix on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same vouchers, amounts and mix on every run.
 const random = prng(20250701);
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 

@@ -4,6 +4,7 @@ import { MemberRole } from "../../src/sdk/constants.js";
 import { USCC_ALPHABET, bytes18ToUscc, isValidUscc, usccCheckCharacter, usccToBytes18 } from "../../src/sdk/uscc.js";
 import { testUscc } from "../helpers/uscc.js";
 import { deployConsortium } from "../fixtures/consortium.js";
+import { prng } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.getOrCreate();
 
@@ -15,17 +16,6 @@ function rawBytes18(code: string): string {
   return "0x" + hex;
 }
 
-/** Deterministic PRNG (mulberry32), so a failing prefix can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Replaces the character at `index`. */
 function withCharAt(code: string, index: number, char: string): string {

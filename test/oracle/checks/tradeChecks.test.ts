@@ -24,6 +24,7 @@ import {
   transferPackage,
   transferPiece,
 } from "./fixtures.js";
+import { prng } from "../../helpers/random.js";
 
 const DIGITAL_KEY = `digital:${DIGITAL_NUMBER}`;
 const LEGACY_KEY = "legacy:4400231130:12345678";
@@ -580,18 +581,6 @@ describe("oracle/checks/tradeChecks", function () {
   });
 
   describe("robustness", function () {
-    /** Deterministic PRNG (mulberry32), so a failing case can be reproduced from its seed. */
-    function prng(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
-
     const SAMPLES = [
       "",
       " ",
