@@ -378,8 +378,8 @@ const recordInstructions = {
 };
 
 // Time spent in the store's calls, to split the engine's path into its database and its own work.
-const storeSeconds = { payouts: 0, voucher: 0, applyBankFile: 0 };
-for (const method of ["payouts", "voucher", "applyBankFile"] as const) {
+const storeSeconds = { payoutsOfVouchersOf: 0, voucher: 0, applyBankFile: 0 };
+for (const method of ["payoutsOfVouchersOf", "voucher", "applyBankFile"] as const) {
   const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
   (store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
     const start = process.hrtime.bigint();
@@ -411,7 +411,7 @@ check(storedPayouts.length === PAYOUTS && storedPayouts.every((p) => p.state ===
 check(storedPayouts.reduce((sum, p) => sum + p.amount, 0n) === plannedSum, "stored booked sum equals the planned sum");
 check(confirmations.length === PIECES, `${confirmations.length} of ${PIECES} pieces pending confirmation`);
 await store.close();
-const outsideStore = applied.seconds - storeSeconds.payouts - storeSeconds.voucher - storeSeconds.applyBankFile;
+const outsideStore = applied.seconds - storeSeconds.payoutsOfVouchersOf - storeSeconds.voucher - storeSeconds.applyBankFile;
 const database = {
   files: perInstruction.length,
   recordInstructions,
@@ -421,14 +421,14 @@ const database = {
     files: line("engine applyBankFile", perInstruction.length, "files", applied.seconds),
   },
   split: {
-    payoutsReadSeconds: storeSeconds.payouts,
+    payoutsReadSeconds: storeSeconds.payoutsOfVouchersOf,
     voucherReadsSeconds: storeSeconds.voucher,
     applyBankFileSeconds: storeSeconds.applyBankFile,
     parseAndReconcileSeconds: outsideStore,
   },
 };
 console.log(
-  `  of which: store.payouts() ${storeSeconds.payouts.toFixed(3)} s, store.voucher() ${storeSeconds.voucher.toFixed(3)} s, ` +
+  `  of which: store.payoutsOfVouchersOf() ${storeSeconds.payoutsOfVouchersOf.toFixed(3)} s, store.voucher() ${storeSeconds.voucher.toFixed(3)} s, ` +
     `store.applyBankFile() ${storeSeconds.applyBankFile.toFixed(3)} s, parse + reconcile + rest ${outsideStore.toFixed(3)} s`,
 );
 

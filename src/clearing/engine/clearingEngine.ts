@@ -237,7 +237,9 @@ export class ClearingEngine {
       return;
     }
 
-    const all = await store.payouts();
+    // Only the vouchers this file speaks of: an id matching none of them is unknown either way.
+    const mentioned = [...statuses.map((status) => status.endToEndId), ...entries.flatMap((entry) => (entry.endToEndId === null ? [] : [entry.endToEndId]))];
+    const all = await store.payoutsOfVouchersOf(mentioned);
     const result = reconcile({
       instructed: all,
       previouslyBooked: new Set(all.filter((p) => p.state === "booked").map((p) => p.endToEndId)),

@@ -102,6 +102,17 @@ export class ClearingStore {
     return rows.map(payoutFromRow);
   }
 
+  /** Every payout of the vouchers that any of these EndToEndIds belongs to (what one bank file can touch). */
+  async payoutsOfVouchersOf(endToEndIds: string[]): Promise<StoredPayout[]> {
+    if (endToEndIds.length === 0) return [];
+    const rows = await this.sql.query<PayoutRow>(
+      `SELECT * FROM clearing_payouts WHERE voucher_id IN (SELECT voucher_id FROM clearing_payouts WHERE end_to_end_id = ANY($1::text[]))
+       ORDER BY end_to_end_id`,
+      [endToEndIds],
+    );
+    return rows.map(payoutFromRow);
+  }
+
   async isProcessed(messageName: string): Promise<boolean> {
     return (await this.sql.query(`SELECT 1 FROM clearing_inbox WHERE message_name = $1`, [messageName])).length > 0;
   }
