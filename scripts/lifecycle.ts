@@ -31,7 +31,7 @@ import { sampleTradeDocuments } from "../src/oracle/package/sampleDocuments.js";
 import type { TradeDocuments } from "../src/oracle/package/types.js";
 import { seedStore, startOracle, type RunningOracle } from "../src/oracle/service.js";
 import { AuditorClient, BankClient, CoreEnterpriseClient, OracleClient, SupplierClient } from "../src/sdk/clients/index.js";
-import { PieceStatus } from "../src/sdk/constants.js";
+import { pieceStatusName } from "../src/sdk/constants.js";
 import { isEVoucherError, OracleError } from "../src/sdk/errors.js";
 import { cnyToFen } from "../src/sdk/money.js";
 import type { VoucherLedger } from "../types/ethers-contracts/index.js";
@@ -40,7 +40,6 @@ import { formatBps, formatCny, formatPiece, formatTime } from "./lib/format.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DAY = 24n * 60n * 60n;
-const STATUS_NAME = Object.fromEntries(Object.entries(PieceStatus).map(([name, value]) => [value, name]));
 
 const connection = await network.create();
 const { ethers, ignition, networkName } = connection;
@@ -270,7 +269,7 @@ function nameOf(address: string): string {
 }
 
 function statusOf(status: bigint | number): string {
-  return STATUS_NAME[Number(status)] ?? `status ${status}`;
+  return pieceStatusName(status) ?? `status ${status}`;
 }
 
 /** The oracle member's key among the development accounts; a real oracle reads its own from its environment. */

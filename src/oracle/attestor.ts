@@ -66,11 +66,11 @@ export class Attestor {
       return { kind: "forbidden", payerAccount: payer.account, packageHash };
     }
 
-    const facts = await this.gatherFacts(kind, tradePackage, packageHash);
+    const { facts, ledger } = await this.gatherFacts(kind, tradePackage, packageHash, payer);
 
     const failures = [
       ...(kind === "issue" ? checkIssuePackage(tradePackage as IssuePackage, facts) : checkTransferPackage(tradePackage as TransferPackage, facts)),
-      ...checkLedgerLimits(fenOrNull(tradePackage.amount), await this.ledgerFacts(kind, facts, payer.account)),
+      ...checkLedgerLimits(fenOrNull(tradePackage.amount), ledger),
     ];
     if (failures.length > 0) return { kind: "refused", failures, packageHash };
 
@@ -92,15 +92,24 @@ export class Attestor {
     return { kind: "attested", attestation, packageHash, replayed: false };
   }
 
-  private async gatherFacts(kind: AttestationKind, tradePackage: TradePackage, packageHash: string): Promise<TradeFacts> {
+  /** Everything the checks need, read in one parallel batch: the payer, already read, is not read again. */
+  private async gatherFacts(
+    kind: AttestationKind,
+    tradePackage: TradePackage,
+    packageHash: string,
+    payer: MemberFacts,
+  ): Promise<{ facts: TradeFacts; ledger: LedgerFacts }> {
     const { chain, store, documentKeySecret, invoiceVerifier, deliveryVerifier } = this.options;
     const lookups = lookupsFor(tradePackage);
+    const others = lookups.usccs.filter((uscc) => uscc !== tradePackage.payerUscc);
     const documentKeyByInvoiceKey = new Map(lookups.invoiceKeys.map((key) => [key, documentKeyOf(documentKeySecret, key)]));
 
     const now = await chain.now();
-    const [policy, memberList, usedOnChain, reservations, invoiceVerdictList, deliveryVerdicts, piece] = await Promise.all([
+    const [policy, paused, issuerStanding, memberList, usedOnChain, reservations, invoiceVerdictList, deliveryVerdicts, piece] = await Promise.all([
       chain.policy(),
-      Promise.all(lookups.usccs.map((uscc) => chain.memberByUscc(uscc))),
+      chain.paused(),
+      kind === "issue" ? chain.issuerStanding(payer.account) : Promise.resolve(undefined),
+      Promise.all(others.map((uscc) => chain.memberByUscc(uscc))),
       Promise.all([...documentKeyByInvoiceKey.values()].map((documentKey) => chain.isDocumentKeyUsed(documentKey))),
       store.activeReservations([...documentKeyByInvoiceKey.values()], now),
       Promise.all(
@@ -122,14 +131,20 @@ export class Attestor {
       );
     });
 
-    const members = new Map<string, MemberFacts | null>(lookups.usccs.map((uscc, index) => [uscc, memberList[index]]));
+    const members = new Map<string, MemberFacts | null>(others.map((uscc, index) => [uscc, memberList[index]]));
+    members.set(tradePackage.payerUscc, payer);
     if (piece) {
       // The issuer is no party of a transfer package, but the payee must not be related to it (R15).
       const issuer = await chain.memberByAccount(piece.issuer);
       if (issuer.facts !== null && !members.has(issuer.uscc)) members.set(issuer.uscc, issuer.facts);
     }
 
-    return {
+    // The ledger's own limits: the piece of a transfer, the issuer's standing for an issue.
+    const ledger: LedgerFacts = { paused, maxDepth: policy.maxDepth, maxLivePieces: policy.maxLivePieces };
+    if (piece) ledger.piece = { depth: piece.depth, amount: piece.amount, livePieces: piece.livePieces, piecesCreated: piece.piecesCreated };
+    if (issuerStanding) ledger.issuer = issuerStanding;
+
+    const facts: TradeFacts = {
       now,
       utcOffsetSeconds: this.options.utcOffsetSeconds,
       policy,
@@ -140,6 +155,7 @@ export class Attestor {
       deliveryVerdicts,
       piece,
     };
+    return { facts, ledger };
   }
 
   private isOwn(attestation: SignedAttestation): boolean {
@@ -149,20 +165,6 @@ export class Attestor {
       attestation.domain.chainId === String(domain.chainId) &&
       attestation.domain.verifyingContract.toLowerCase() === String(domain.verifyingContract).toLowerCase()
     );
-  }
-
-  /** The ledger's own limits for this request; the trade facts already hold the piece (transfer) or the payer (issue). */
-  private async ledgerFacts(kind: AttestationKind, facts: TradeFacts, payerAccount: string): Promise<LedgerFacts> {
-    const { chain } = this.options;
-    const [paused, policy] = await Promise.all([chain.paused(), chain.policy()]);
-    const ledger: LedgerFacts = { paused, maxDepth: policy.maxDepth, maxLivePieces: policy.maxLivePieces };
-    if (kind === "transfer") {
-      const piece = facts.piece as Awaited<ReturnType<ChainView["piece"]>> | undefined;
-      if (piece) ledger.piece = { depth: piece.depth, amount: piece.amount, livePieces: piece.livePieces, piecesCreated: piece.piecesCreated };
-    } else {
-      ledger.issuer = await chain.issuerStanding(payerAccount);
-    }
-    return ledger;
   }
 
   private async sign(

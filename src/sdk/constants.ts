@@ -14,6 +14,13 @@ export const MemberStatus = { None: 0, Active: 1, Suspended: 2 } as const;
 /** Piece status, as in contracts/types/VoucherTypes.sol. */
 export const PieceStatus = { None: 0, Active: 1, Pledged: 2, Enforced: 3, Settled: 4 } as const;
 
+export type PieceStatusName = keyof typeof PieceStatus;
+
+/** The name of a piece status as the ledger returns it ("Pledged"); `undefined` for a value it never returns. */
+export function pieceStatusName(status: bigint | number): PieceStatusName | undefined {
+  return (Object.keys(PieceStatus) as PieceStatusName[]).find((name) => PieceStatus[name] === Number(status));
+}
+
 const DAY = 24 * 60 * 60;
 
 /** The policy defaults of DOMAIN.md: depth 5, 100 live pieces, 100.00 CNY minimum, 365/183/3 days, k = 1. */

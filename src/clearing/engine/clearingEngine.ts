@@ -78,9 +78,10 @@ export class ClearingEngine {
   async planDue(now: number): Promise<bigint[]> {
     const { ledger, store } = this.options;
     const planned: bigint[] = [];
+    const instructed = new Set((await store.vouchers()).map((voucher) => voucher.voucherId));
     const count = await ledger.voucherCount();
     for (let voucherId = 1n; voucherId <= count; voucherId++) {
-      if ((await store.voucher(voucherId)) !== null) continue;
+      if (instructed.has(voucherId)) continue;
       const voucher = await ledger.voucherOf(voucherId);
       if (Number(voucher.maturity) > now || Number(voucher.livePieces) === 0) continue;
       const read = await readVoucherForClearing(ledger, voucherId);
@@ -247,11 +248,15 @@ export class ClearingEngine {
       statuses,
       entries,
     });
+    // Payouts come sorted by EndToEndId: the first of a piece names it on-chain.
+    const firstPayoutOf = new Map<bigint, Payout>();
+    for (const payout of all) if (!firstPayoutOf.has(payout.pieceId)) firstPayoutOf.set(payout.pieceId, payout);
+    const clearingBankOf = new Map<bigint, string>();
     const confirmations: PendingConfirmation[] = [];
     for (const pieceId of result.confirmablePieces) {
-      const piecePayouts = all.filter((payout) => payout.pieceId === pieceId);
-      const voucher = (await store.voucher(piecePayouts[0].voucherId))!;
-      confirmations.push({ pieceId, voucherId: voucher.voucherId, clearingBank: voucher.clearingBank, bankReference: bankReferenceOf(piecePayouts[0].endToEndId) });
+      const first = firstPayoutOf.get(pieceId)!;
+      if (!clearingBankOf.has(first.voucherId)) clearingBankOf.set(first.voucherId, (await store.voucher(first.voucherId))!.clearingBank);
+      confirmations.push({ pieceId, voucherId: first.voucherId, clearingBank: clearingBankOf.get(first.voucherId)!, bankReference: bankReferenceOf(first.endToEndId) });
     }
     await store.applyBankFile({
       messageName: name,

@@ -4,12 +4,11 @@
  */
 import type { ContractRunner } from "ethers";
 import { type VoucherLedger, VoucherLedger__factory } from "../../../types/ethers-contracts/index.js";
-import { MemberStatus, PieceStatus } from "../constants.js";
+import { MemberStatus, PieceStatus, pieceStatusName } from "../constants.js";
 import { callLedger, InvalidArgumentError, requireAddress, requirePieceId, requireUscc } from "../errors.js";
 import { rebuildLineage, type Lineage } from "../lineage.js";
 import { bytes18ToUscc, usccToBytes18 } from "../uscc.js";
 
-const PIECE_STATUS_NAMES = Object.keys(PieceStatus) as Array<keyof typeof PieceStatus>;
 const MEMBER_STATUS_NAMES = Object.keys(MemberStatus) as Array<keyof typeof MemberStatus>;
 
 export interface PieceView {
@@ -59,7 +58,7 @@ export class AuditorClient {
       amount: piece.amount,
       depth: Number(piece.depth),
       parentId: parentId === 0n ? null : parentId,
-      status: PIECE_STATUS_NAMES[Number(piece.status)],
+      status: pieceStatusName(piece.status)!,
     };
   }
 
