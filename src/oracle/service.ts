@@ -11,6 +11,7 @@ import { VoucherLedger__factory } from "../../types/ethers-contracts/index.js";
 import { Attestor } from "./attestor.js";
 import { ChainView } from "./chainView.js";
 import { invoiceKeyOf } from "./checks/invoice.js";
+import { databaseToOpen } from "../config/configFile.js";
 import { type OracleConfig, OracleConfigError, openSigner } from "./config.js";
 import { buildOracleServer } from "./http/server.js";
 import type { DeliveryEvidence, VatInvoice } from "./package/types.js";
@@ -52,8 +53,7 @@ export async function startOracle(config: OracleConfig, options: { provider?: Pr
     throw new OracleConfigError([`the signing key ${signer.address} is not an active oracle member of the ledger; the ledger would refuse its attestations`]);
   }
 
-  const database = config.database.kind === "postgres" ? { kind: "postgres" as const, connectionString: config.database.connectionString.reveal() } : config.database;
-  const store = new OracleStore(await openSqlClient(database));
+  const store = new OracleStore(await openSqlClient(databaseToOpen(config.database)));
   // A start that fails half-way (seed file, port in use) closes what it opened.
   let app: FastifyInstance | undefined;
   try {
