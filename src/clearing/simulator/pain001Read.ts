@@ -1,7 +1,8 @@
 /**
  * Reading a pain.001 CustomerCreditTransferInitiation as the bank simulator receives it, with the same
- * defensive reader as the engine's bank-message parsers (size cap, no DTD, namespace-blind). Every failure
- * is a `BankMessageError`: a file the bank cannot read is refused, never half-executed.
+ * defensive reader as the engine's bank-message parsers (size cap, no DTD, namespace-blind): every payment
+ * block (one debtor each) with its transactions. Every failure is a `BankMessageError`: a file the bank
+ * cannot read is refused whole, never half-executed.
  */
 import { cnyToFen, MoneyError } from "../../sdk/money.js";
 import { BankMessageError } from "../iso20022/errors.js";
@@ -23,10 +24,8 @@ export interface Pain001Transaction {
   remittanceInformation: string | null;
 }
 
-export interface Pain001Instruction {
-  messageId: string;
-  /** e.g. "pain.001.001.10", from the namespace (the pain.002 names it as OrgnlMsgNmId). */
-  messageNameId: string;
+/** One PmtInf: the debtor it debits and its transactions, in file order. */
+export interface Pain001Payment {
   paymentInformationId: string;
   /** YYYY-MM-DD. */
   requestedExecutionDate: string;
@@ -34,37 +33,73 @@ export interface Pain001Instruction {
   transactions: Pain001Transaction[];
 }
 
+export interface Pain001Instruction {
+  messageId: string;
+  /** e.g. "pain.001.001.10", from the namespace (the pain.002 names it as OrgnlMsgNmId). */
+  messageNameId: string;
+  /** Every PmtInf, in file order; PmtInfIds are unique within the message. */
+  payments: Pain001Payment[];
+}
+
 // Amounts are xs:decimal with totalDigits 18 in the schema: at most 18 digits of fen.
 const MAX_XML_FEN = 10n ** 18n - 1n;
 
+const DEFAULT_MESSAGE_NAME_ID = "pain.001.001.10";
+
 export function parsePain001(xml: string, options: { maxChars?: number } = {}): Pain001Instruction {
-  const tree = readXml(xml, options.maxChars);
-  const document = child(tree, "Document");
-  const initiations = children(document, "CstmrCdtTrfInitn");
+  const message = initiationOf(readXml(xml, options.maxChars));
+  const messageId = requiredText(message, "pain.001 group header", "GrpHdr", "MsgId");
+
+  const blocks = children(message, "PmtInf");
+  if (blocks.length === 0) throw new BankMessageError("MISSING_ELEMENT", `pain.001 ${messageId}: no PmtInf`);
+  const payments = blocks.map((block, p) => payment(block, `pain.001 ${messageId} PmtInf ${p + 1}`));
+  // Each block gets its own status in the pain.002, which names it by PmtInfId alone.
+  const seen = new Set<string>();
+  for (const { paymentInformationId } of payments) {
+    if (seen.has(paymentInformationId)) throw new BankMessageError("BAD_VALUE", `pain.001 ${messageId}: PmtInfId ${paymentInformationId} appears twice`);
+    seen.add(paymentInformationId);
+  }
+  checkCounts(child(message, "GrpHdr"), payments.flatMap((block) => block.transactions), `pain.001 ${messageId} GrpHdr`);
+
+  return { messageId, messageNameId: messageNameIdOf(xml) ?? DEFAULT_MESSAGE_NAME_ID, payments };
+}
+
+/**
+ * What a bank can still say of a file it refuses: its MsgId when the XML is readable that far, and the
+ * message version from the namespace (pain.001.001.10 when even that is missing). Never throws.
+ */
+export function identifyPain001(xml: string, options: { maxChars?: number } = {}): { messageId: string | null; messageNameId: string } {
+  let messageId: string | null = null;
+  try {
+    messageId = textAt(initiationOf(readXml(xml, options.maxChars)), "GrpHdr", "MsgId") ?? null;
+  } catch (error) {
+    if (!(error instanceof BankMessageError)) throw error;
+  }
+  return { messageId, messageNameId: messageNameIdOf(xml) ?? DEFAULT_MESSAGE_NAME_ID };
+}
+
+function initiationOf(tree: XmlElement): XmlElement {
+  const initiations = children(child(tree, "Document"), "CstmrCdtTrfInitn");
   if (initiations.length !== 1 || typeof initiations[0] !== "object") {
     throw new BankMessageError("UNKNOWN_MESSAGE", "not a pain.001 message (no single Document/CstmrCdtTrfInitn)");
   }
-  const message = initiations[0] as XmlElement;
-  const messageId = requiredText(message, "pain.001 group header", "GrpHdr", "MsgId");
-  // The reader drops namespace declarations with the prefixes, so the version comes from the text.
-  const namespace = /xmlns(?::[A-Za-z0-9_.-]+)?\s*=\s*["']urn:iso:std:iso:20022:tech:xsd:(pain\.001\.\d{3}\.\d{2})["']/.exec(xml)?.[1];
+  return initiations[0] as XmlElement;
+}
 
-  // The engine sends one debtor per message; several PmtInf blocks would need one report block each.
-  const blocks = children(message, "PmtInf");
-  if (blocks.length !== 1) throw new BankMessageError("BAD_VALUE", `pain.001 ${messageId}: expected exactly one PmtInf, found ${blocks.length}`);
-  const block = blocks[0];
-  const where = `pain.001 ${messageId} PmtInf`;
+// The reader drops namespace declarations with the prefixes, so the version comes from the text.
+function messageNameIdOf(xml: string): string | undefined {
+  return /xmlns(?::[A-Za-z0-9_.-]+)?\s*=\s*["']urn:iso:std:iso:20022:tech:xsd:(pain\.001\.\d{3}\.\d{2})["']/.exec(xml)?.[1];
+}
 
+function payment(block: unknown, position: string): Pain001Payment {
+  const paymentInformationId = requiredText(block, position, "PmtInfId");
+  const where = `${position} (${paymentInformationId})`;
   const transactions = children(block, "CdtTrfTxInf").map((tx, i) => transaction(tx, `${where}, CdtTrfTxInf ${i + 1}`));
   if (transactions.length === 0) throw new BankMessageError("MISSING_ELEMENT", `${where}: no CdtTrfTxInf`);
   // A truncated or edited file shows in its counts: a bank refuses it rather than pay part of it.
-  checkCounts(child(message, "GrpHdr"), transactions, `pain.001 ${messageId} GrpHdr`);
   checkCounts(block, transactions, where);
-
   return {
-    messageId,
-    messageNameId: namespace ?? "pain.001.001.10",
-    paymentInformationId: requiredText(block, where, "PmtInfId"),
+    paymentInformationId,
     requestedExecutionDate: executionDate(block, where),
     debtor: {
       name: textAt(block, "Dbtr", "Nm") ?? null,

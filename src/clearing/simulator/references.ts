@@ -18,6 +18,14 @@ export function statusReportId(messageId: string): string {
   return `SIMPSR${hash(`pain.002\n${messageId}`).slice(0, 26)}`;
 }
 
+/**
+ * MsgId of the group rejection answering outbox file `file` (32 characters): by file, not MsgId, since a
+ * reused MsgId is refused while its first instruction keeps its own report.
+ */
+export function rejectionReportId(file: string): string {
+  return `SIMREJ${hash(`pain.002 rejection\n${file}`).slice(0, 26)}`;
+}
+
 /** MsgId of the camt.054 answering `messageId` (32 characters). */
 export function notificationId(messageId: string): string {
   return `SIMNTF${hash(`camt.054\n${messageId}`).slice(0, 26)}`;

@@ -1,8 +1,8 @@
 /**
  * Everything the simulated bank remembers, and its file: accounts, the journal of executed payments (whose
- * EndToEndIds are the bank's duplicate control), the outcome of every instruction it executed (so an
- * instruction seen again is answered identically, never re-executed) and which outbox files it answered.
- * Fen are decimal strings in the file; JSON numbers would lose them.
+ * EndToEndIds are the bank's duplicate control), the outcome of every instruction it executed and of every
+ * file it refused whole (so either is answered identically when seen again, never re-executed), and which
+ * outbox files it answered. Fen are decimal strings in the file; JSON numbers would lose them.
  */
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "./atomicFile.js";
@@ -45,12 +45,27 @@ export interface InstructionOutcome {
 /** An outbox file answered (by MsgId), or refused because it could not be read. */
 export type FileOutcome = { messageId: string } | { error: string };
 
+/** An outbox file refused whole, as its group rejection (pain.002 GrpSts RJCT) reports it. */
+export interface FileRefusal {
+  /** FF01: unreadable, or its counts do not add up; DU01: its MsgId was used by a different instruction. */
+  reasonCode: "FF01" | "DU01";
+  /** Why, in the simulator's words. */
+  error: string;
+  /** OrgnlMsgId: the file's own MsgId when readable and usable, else its name without ".xml". */
+  originalMessageId: string;
+  originalMessageNameId: string;
+  /** ISO date-time (UTC) of the refusal: the answer's CreDtTm. */
+  refusedAt: string;
+}
+
 export interface SimulatorState {
   /** Account number → balance in fen; only accounts held at this bank. */
   accounts: Map<string, bigint>;
   journal: JournalEntry[];
   /** By the instruction's MsgId. */
   instructions: Map<string, InstructionOutcome>;
+  /** By outbox file name; recorded before the rejection is filed, so a restart files the same bytes. */
+  refusals: Map<string, FileRefusal>;
   /** By outbox file name. */
   files: Map<string, FileOutcome>;
 }
@@ -58,7 +73,7 @@ export interface SimulatorState {
 const FORMAT = "evoucher-bank-simulator/1";
 
 export function emptyState(): SimulatorState {
-  return { accounts: new Map(), journal: [], instructions: new Map(), files: new Map() };
+  return { accounts: new Map(), journal: [], instructions: new Map(), refusals: new Map(), files: new Map() };
 }
 
 /** The state in `file`, or an empty one when the file does not exist yet. */
@@ -83,6 +98,7 @@ export async function saveState(file: string, state: SimulatorState): Promise<vo
     accounts: Object.fromEntries([...state.accounts].map(([account, fen]) => [account, fen.toString()])),
     journal: state.journal.map((entry) => ({ ...entry, amount: entry.amount.toString() })),
     instructions: Object.fromEntries(state.instructions),
+    refusals: Object.fromEntries(state.refusals),
     files: Object.fromEntries(state.files),
   };
   await writeFileAtomic(file, JSON.stringify(json, null, 2) + "\n");
@@ -108,8 +124,19 @@ function decode(json: unknown): SimulatorState {
       return [messageId, outcome as unknown as InstructionOutcome];
     }),
   );
+  // Absent from files written before refused files were answered: none were recorded then.
+  const refusals = new Map(
+    Object.entries(root.refusals === undefined ? {} : record(root.refusals, "refusals")).map(([name, value]) => {
+      const refusal = record(value, `refusals.${name}`);
+      for (const key of ["error", "originalMessageId", "originalMessageNameId", "refusedAt"]) {
+        if (typeof refusal[key] !== "string") throw new Error(`refusals.${name}.${key} is not a string`);
+      }
+      if (refusal.reasonCode !== "FF01" && refusal.reasonCode !== "DU01") throw new Error(`refusals.${name}.reasonCode is not FF01 or DU01`);
+      return [name, refusal as unknown as FileRefusal];
+    }),
+  );
   const files = new Map(Object.entries(record(root.files, "files")).map(([name, value]) => [name, record(value, `files.${name}`) as FileOutcome]));
-  return { accounts, journal, instructions, files };
+  return { accounts, journal, instructions, refusals, files };
 }
 
 function record(value: unknown, where: string): Record<string, unknown> {

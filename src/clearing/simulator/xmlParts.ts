@@ -25,3 +25,11 @@ export function clip(text: string, max: number): string {
   const points = [...text];
   return points.length <= max ? text : points.slice(0, max).join("");
 }
+
+// XML 1.0 Char production (as in iso20022/xmlText.ts); with the u flag a lone surrogate falls outside it.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Free text from outside (a parser's message quoting a file) with what XML cannot carry replaced by U+FFFD. */
+export function xmlSafe(text: string): string {
+  return text.replace(NOT_XML_CHAR, "\uFFFD");
+}

@@ -47,7 +47,7 @@ describe("clearing bank simulator", function () {
     const status = parsePain002(answers.pain002);
     expect(status.originalMessageId).to.equal("EVPAIN-1-1");
     expect(status.groupStatus).to.equal("ACSC");
-    expect(status.paymentInformation).to.deep.equal([{ originalPaymentInformationId: "EVPAIN-1-1", status: "ACSC" }]);
+    expect(status.paymentInformation).to.deep.equal([{ originalPaymentInformationId: "EVPAIN-1-1-1", status: "ACSC" }]);
     expect(status.transactions).to.deep.equal([
       { endToEndId: "EV-1-0-H", status: "ACSC" },
       { endToEndId: "EV-1-1-F", status: "ACSC" },
@@ -57,8 +57,8 @@ describe("clearing bank simulator", function () {
     const notification = parseBankToCustomer(answers.camt054!);
     expect(notification.kind).to.equal("camt.054");
     expect(notification.entries).to.deep.equal([
-      { endToEndId: "EV-1-0-H", amount: 250_000_00n, currency: "CNY", creditDebit: "DBIT", status: "BOOK", bankReference: references[0], bookingDate: "2025-03-17" },
-      { endToEndId: "EV-1-1-F", amount: 123_456_78n, currency: "CNY", creditDebit: "DBIT", status: "BOOK", bankReference: references[1], bookingDate: "2025-03-17" },
+      { endToEndId: "EV-1-0-H", amount: 250_000_00n, currency: "CNY", creditDebit: "DBIT", reversal: false, status: "BOOK", bankReference: references[0], bookingDate: "2025-03-17" },
+      { endToEndId: "EV-1-1-F", amount: 123_456_78n, currency: "CNY", creditDebit: "DBIT", reversal: false, status: "BOOK", bankReference: references[1], bookingDate: "2025-03-17" },
     ]);
     expect(answers.camt054).to.include("<BookgDt><DtTm>2025-03-17T01:30:00+08:00</DtTm></BookgDt>");
     expect(answers.camt054).to.include("<Nm>苏州精密零件 &amp; 配件有限公司1</Nm>");

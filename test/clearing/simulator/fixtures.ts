@@ -19,6 +19,19 @@ export const ISSUER: BankAccount = {
   bankName: "中国建设银行股份有限公司上海浦东分行",
 };
 
+/** A second core enterprise clearing through the same bank. */
+export const ISSUER_B: BankAccount = {
+  name: "上海浦江精工机械股份有限公司",
+  accountNumber: "31050161393600005678",
+  cnaps: "105290036013",
+  bankName: "中国建设银行股份有限公司上海闵行支行",
+};
+
+/** The clearing bank: it sends the instructions on the core enterprises' standing authority. */
+export const CLEARING_BANK = { name: "中国建设银行股份有限公司上海市分行", uscc: testUscc(90) };
+
+const USCC_OF = new Map([[ISSUER.accountNumber, testUscc(1)], [ISSUER_B.accountNumber, testUscc(2)]]);
+
 /** Supplier n: held at another bank unless the test opens its account at the simulator. */
 export function supplier(n: number): BankAccount {
   return { name: `苏州精密零件 & 配件有限公司${n}`, accountNumber: `6222${String(n).padStart(15, "0")}`, cnaps: "103305054016", bankName: "中国农业银行苏州工业园区支行" };
@@ -39,12 +52,30 @@ export function payout(voucherId: bigint, piece: number, amount: bigint, role: P
 
 /** A pain.001 paying each payout to the supplier of the same index (or the given accounts). */
 export function instruction(messageId: string, payouts: Payout[], creditors: BankAccount[] = payouts.map((_, i) => supplier(i + 1)), debtor: BankAccount = ISSUER): string {
+  return multiDebtorInstruction(messageId, [{ debtor, payouts, creditors }]);
+}
+
+export interface PaymentBlock {
+  debtor: BankAccount;
+  payouts: Payout[];
+  /** Default: the supplier of the same index. */
+  creditors?: BankAccount[];
+  /** Default 2025-03-17. */
+  requestedExecutionDate?: string;
+}
+
+/** A pain.001 with one payment block per entry, PmtInfIds `<MsgId>-1`, `<MsgId>-2`… as the engine numbers them. */
+export function multiDebtorInstruction(messageId: string, blocks: PaymentBlock[]): string {
   return buildPain001({
     messageId,
     createdAt: new Date("2025-03-15T00:00:00Z"),
-    requestedExecutionDate: "2025-03-17",
-    debtor: { name: debtor.name, uscc: testUscc(1), account: debtor },
-    transactions: payouts.map((p, i) => ({ payout: p, creditor: creditors[i] })),
+    initiatingParty: CLEARING_BANK,
+    payments: blocks.map((block, b) => ({
+      paymentInformationId: `${messageId}-${b + 1}`,
+      requestedExecutionDate: block.requestedExecutionDate ?? "2025-03-17",
+      debtor: { name: block.debtor.name, uscc: USCC_OF.get(block.debtor.accountNumber) ?? testUscc(3), account: block.debtor },
+      transactions: block.payouts.map((p, i) => ({ payout: p, creditor: (block.creditors ?? block.payouts.map((_, n) => supplier(n + 1)))[i] })),
+    })),
   });
 }
 

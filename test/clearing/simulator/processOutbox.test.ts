@@ -48,7 +48,7 @@ describe("clearing bank simulator: host-to-host outbox", function () {
     expect(received.map((m) => m.name)).to.deep.equal(["EVPAIN-1-1-camt054.xml", "EVPAIN-1-1-pain002.xml"]);
     const [notification, report] = received.map((m) => parseBankMessage(m.xml));
     expect(notification.kind === "camt.054" && notification.entries).to.deep.equal([
-      { endToEndId: "EV-1-0-H", amount: 600_00n, currency: "CNY", creditDebit: "DBIT", status: "BOOK", bankReference: bankReference("EVPAIN-1-1", "EV-1-0-H"), bookingDate: "2025-03-17" },
+      { endToEndId: "EV-1-0-H", amount: 600_00n, currency: "CNY", creditDebit: "DBIT", reversal: false, status: "BOOK", bankReference: bankReference("EVPAIN-1-1", "EV-1-0-H"), bookingDate: "2025-03-17" },
     ]);
     expect(report.kind === "pain.002" && report.transactions).to.deep.equal([
       { endToEndId: "EV-1-0-H", status: "ACSC" },
@@ -110,9 +110,9 @@ describe("clearing bank simulator: host-to-host outbox", function () {
 
     const report = await bank.processOutbox(dirs);
     expect(report.answered.map((a) => a.file)).to.deep.equal(["EVPAIN-4-1.xml"]);
-    expect(report.refused.map((r) => r.file)).to.deep.equal(["EVPAIN-4-0.xml"]);
+    expect(report.refused.map((r) => [r.file, r.written])).to.deep.equal([["EVPAIN-4-0.xml", ["EVPAIN-4-0-pain002.xml"]]]);
     expect(report.refused[0].error).to.match(/^NOT_XML: not well-formed XML/);
     expect(await (await open()).processOutbox(dirs)).to.deep.equal({ answered: [], refused: [] });
-    expect((await readdir(dirs.inbox)).sort()).to.deep.equal(["EVPAIN-4-1-camt054.xml", "EVPAIN-4-1-pain002.xml"]);
+    expect((await readdir(dirs.inbox)).sort()).to.deep.equal(["EVPAIN-4-0-pain002.xml", "EVPAIN-4-1-camt054.xml", "EVPAIN-4-1-pain002.xml"]);
   });
 });
