@@ -74,6 +74,12 @@ export interface BookedEntry {
   creditDebit: "CRDT" | "DBIT";
   /** BOOK, PDNG, INFO… */
   status: string;
+  /**
+   * The entry undoes an earlier one (Ntry/RvslInd true), e.g. a payment returned because the payee's account
+   * was closed. Its creditDebit is then the opposite of the original's: the reversal of a payment (DBIT)
+   * shows as CRDT. False when RvslInd is absent.
+   */
+  reversal: boolean;
   /** The bank's own reference of the entry (AcctSvcrRef), when given. */
   bankReference: string | null;
   /** YYYY-MM-DD, when given. */

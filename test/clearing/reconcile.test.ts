@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { reconcile } from "../../src/clearing/reconcile/reconcile.js";
+import { parseBankToCustomer } from "../../src/clearing/iso20022/parse.js";
+import { reconcile, type Reconciliation } from "../../src/clearing/reconcile/reconcile.js";
 import type { BookedEntry, Payout } from "../../src/clearing/types.js";
+import { prng } from "../helpers/random.js";
 
 const payout = (pieceIndex: number, role: Payout["role"], amount: bigint): Payout => ({
   voucherId: 7n,
@@ -22,11 +25,19 @@ const debit = (p: Payout, changes: Partial<BookedEntry> = {}): BookedEntry => ({
   amount: p.amount,
   currency: "CNY",
   creditDebit: "DBIT",
+  reversal: false,
   status: "BOOK",
   bankReference: `REF-${p.endToEndId}`,
   bookingDate: "2027-02-20",
   ...changes,
 });
+
+/** The bank returns a payment (e.g. the payee's account was closed): a credit with RvslInd true. */
+const returned = (p: Payout, changes: Partial<BookedEntry> = {}): BookedEntry =>
+  debit(p, { creditDebit: "CRDT", reversal: true, bankReference: `RVSL-${p.endToEndId}`, bookingDate: "2027-02-23", ...changes });
+
+const ids = (payouts: readonly Payout[]) => payouts.map((p) => p.endToEndId);
+const codes = (result: Reconciliation) => result.exceptions.map((e) => [e.code, e.endToEndId]);
 
 describe("clearing reconciliation", function () {
   it("books exact debits and confirms a piece only when all its payouts are booked", function () {
@@ -95,5 +106,217 @@ describe("clearing reconciliation", function () {
     expect(late.booked).to.deep.equal([holder]);
     expect(late.confirmablePieces).to.deep.equal([holder.pieceId]);
     expect(late.exceptions.map((e) => e.code)).to.deep.equal(["BOOKED_AFTER_REJECTION"]);
+  });
+
+  describe("reversals (an entry with RvslInd true)", function () {
+    it("nets a booking and its reversal in the same entries to not booked: the piece is not confirmable", function () {
+      const result = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(holder), returned(holder)] });
+      expect(result.booked).to.deep.equal([]);
+      expect(result.reversed).to.deep.equal([holder]);
+      expect(result.confirmablePieces).to.deep.equal([]);
+      expect(codes(result)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
+      const { message } = result.exceptions[0];
+      expect(message).to.contain("reversed EV-7-0-H of 50,000.00 CNY after booking it").and.to.contain("RVSL-EV-7-0-H");
+      expect(message).to.contain(`piece ${holder.pieceId} is not confirmed`);
+      expect(message).to.contain("already settled on-chain, it needs manual handling with the bank and the payee");
+    });
+
+    it("keeps a pledged piece unconfirmable when one of its two payments comes back, the other staying booked", function () {
+      const result = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(pledgee), debit(pledgor), returned(pledgor)] });
+      expect(ids(result.booked)).to.deep.equal([pledgee.endToEndId]);
+      expect(result.reversed).to.deep.equal([pledgor]);
+      expect(result.confirmablePieces).to.deep.equal([]);
+    });
+
+    it("reverses a payment booked in an earlier message, and no later booking of the piece's other payout confirms it", function () {
+      const earlier = reconcile({ instructed, previouslyBooked: new Set([holder.endToEndId, pledgee.endToEndId]), statuses: [], entries: [returned(holder)] });
+      expect(earlier.reversed).to.deep.equal([holder]);
+      expect(earlier.booked).to.deep.equal([]);
+      expect(earlier.confirmablePieces).to.deep.equal([]);
+      expect(codes(earlier)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
+
+      const pledgeeReturned = reconcile({ instructed, previouslyBooked: new Set([pledgee.endToEndId]), statuses: [], entries: [returned(pledgee), debit(pledgor)] });
+      expect(ids(pledgeeReturned.booked)).to.deep.equal([pledgor.endToEndId]);
+      expect(pledgeeReturned.reversed).to.deep.equal([pledgee]);
+      expect(pledgeeReturned.confirmablePieces).to.deep.equal([]);
+    });
+
+    it("reverses nothing when the reversal's amount or currency differ from the payment's", function () {
+      const result = reconcile({
+        instructed,
+        previouslyBooked: new Set([holder.endToEndId]),
+        statuses: [],
+        entries: [returned(holder, { amount: holder.amount - 1n }), returned(holder, { currency: "USD" }), debit(pledgee), debit(pledgor), returned(pledgor, { amount: pledgor.amount + 1n })],
+      });
+      expect(result.reversed).to.deep.equal([]);
+      expect(ids(result.booked)).to.deep.equal([pledgee.endToEndId, pledgor.endToEndId]);
+      expect(result.confirmablePieces).to.deep.equal([pledgor.pieceId]);
+      expect(codes(result)).to.deep.equal([
+        ["AMOUNT_MISMATCH", holder.endToEndId],
+        ["CURRENCY_MISMATCH", holder.endToEndId],
+        ["AMOUNT_MISMATCH", pledgor.endToEndId],
+      ]);
+      expect(result.exceptions[0].message).to.equal("A reversal of EV-7-0-H was booked for 49,999.99 CNY; the payment was instructed for 50,000.00 CNY, so nothing is reversed.");
+      expect(result.exceptions[1].message).to.contain("booked in USD").and.to.contain("nothing is reversed");
+
+      // Still booked: a second booking of it is a duplicate.
+      const again = reconcile({ instructed, previouslyBooked: new Set([holder.endToEndId]), statuses: [], entries: [returned(holder, { amount: 1n }), debit(holder)] });
+      expect(codes(again).map(([code]) => code)).to.deep.equal(["AMOUNT_MISMATCH", "DUPLICATE_BOOKING"]);
+    });
+
+    it("reports a reversal of a payment never booked, or already reversed, and changes nothing", function () {
+      const never = reconcile({
+        instructed,
+        previouslyBooked: new Set(),
+        previouslyRejected: new Set([pledgee.endToEndId]),
+        statuses: [],
+        entries: [returned(holder), returned(pledgee)],
+      });
+      expect(never.booked).to.deep.equal([]);
+      expect(never.reversed).to.deep.equal([]);
+      expect(never.confirmablePieces).to.deep.equal([]);
+      expect(codes(never)).to.deep.equal([
+        ["REVERSAL_WITHOUT_BOOKING", holder.endToEndId],
+        ["REVERSAL_WITHOUT_BOOKING", pledgee.endToEndId],
+      ]);
+      expect(never.exceptions[0].message).to.equal("The bank reversed EV-7-0-H (bank ref RVSL-EV-7-0-H), but it was never booked; nothing is changed, check with the bank.");
+
+      const twice = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(holder), returned(holder), returned(holder, { bankReference: "RVSL-2" })] });
+      expect(twice.reversed).to.deep.equal([holder]);
+      expect(codes(twice).map(([code]) => code)).to.deep.equal(["PAYMENT_REVERSED", "REVERSAL_WITHOUT_BOOKING"]);
+      expect(twice.exceptions[1].message).to.contain("RVSL-2").and.to.contain("its booking was already reversed");
+
+      const acrossMessages = reconcile({ instructed, previouslyBooked: new Set(), previouslyReversed: new Set([holder.endToEndId]), statuses: [], entries: [returned(holder)] });
+      expect(acrossMessages.reversed).to.deep.equal([]);
+      expect(acrossMessages.exceptions.map((e) => e.message)).to.deep.equal([
+        "The bank reversed EV-7-0-H (bank ref RVSL-EV-7-0-H), but its booking was already reversed; nothing is changed, check with the bank.",
+      ]);
+    });
+
+    it("reports a DBIT reversal as the reversal of a credit, not a payment, and leaves the booking alone", function () {
+      const result = reconcile({ instructed, previouslyBooked: new Set([holder.endToEndId]), statuses: [], entries: [returned(holder, { creditDebit: "DBIT" }), returned(pledgee, { creditDebit: "DBIT" })] });
+      expect(result.booked).to.deep.equal([]);
+      expect(result.reversed).to.deep.equal([]);
+      expect(codes(result)).to.deep.equal([
+        ["WRONG_DIRECTION", holder.endToEndId],
+        ["WRONG_DIRECTION", pledgee.endToEndId],
+      ]);
+      expect(result.exceptions[0].message).to.contain("the reversal of a credit to the issuer's account").and.to.contain("not as a payment");
+
+      // A credit without RvslInd is still what it was: a payment booked the wrong way round.
+      const plainCredit = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(holder, { creditDebit: "CRDT" })] });
+      expect(plainCredit.exceptions.map((e) => e.message)).to.deep.equal(["EV-7-0-H was booked as a credit to the issuer's account; a payment is a debit."]);
+    });
+
+    it("reports reversals under an unknown or missing EndToEndId as such, and ignores pending ones", function () {
+      const result = reconcile({
+        instructed,
+        previouslyBooked: new Set([holder.endToEndId]),
+        statuses: [],
+        entries: [returned(holder, { endToEndId: "EV-9-9-H" }), returned(holder, { endToEndId: null }), returned(holder, { status: "PDNG" })],
+      });
+      expect(result.reversed).to.deep.equal([]);
+      expect(codes(result)).to.deep.equal([
+        ["UNKNOWN_END_TO_END_ID", "EV-9-9-H"],
+        ["MISSING_END_TO_END_ID", null],
+      ]);
+      expect(result.exceptions[0].message).to.equal("A booked reversal CRDT of 50,000.00 CNY under EV-9-9-H matches no instructed payment.");
+      expect(result.exceptions[1].message).to.contain("A booked reversal CRDT of 50,000.00 CNY (bank ref RVSL-EV-7-0-H) carries no EndToEndId");
+    });
+
+    it("counts a payment booked again after its reversal as booked, with no further exception", function () {
+      const sameEntries = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(holder), returned(holder), debit(holder, { bankReference: "PAID-AGAIN" })] });
+      expect(sameEntries.booked).to.deep.equal([holder]);
+      expect(sameEntries.reversed).to.deep.equal([]);
+      expect(sameEntries.confirmablePieces).to.deep.equal([holder.pieceId]);
+      expect(codes(sameEntries)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
+      expect(sameEntries.exceptions[0].message).to.contain("unless it is booked again");
+
+      const laterMessage = reconcile({ instructed, previouslyBooked: new Set(), previouslyReversed: new Set([holder.endToEndId]), statuses: [], entries: [debit(holder)] });
+      expect(laterMessage.booked).to.deep.equal([holder]);
+      expect(laterMessage.confirmablePieces).to.deep.equal([holder.pieceId]);
+      expect(laterMessage.exceptions).to.deep.equal([]);
+
+      // Both sets naming it: taken as reversed, so its piece waits for a new booking.
+      const inBoth = new Set([holder.endToEndId, pledgee.endToEndId]);
+      const contradictory = reconcile({ instructed, previouslyBooked: inBoth, previouslyReversed: new Set([pledgee.endToEndId]), statuses: [], entries: [debit(pledgor)] });
+      expect(contradictory.confirmablePieces).to.deep.equal([]);
+      const rebooked = reconcile({ instructed, previouslyBooked: inBoth, previouslyReversed: new Set([pledgee.endToEndId]), statuses: [], entries: [debit(pledgee), debit(pledgor)] });
+      expect(rebooked.exceptions).to.deep.equal([]);
+      expect(rebooked.confirmablePieces).to.deep.equal([pledgee.pieceId]);
+
+      // Booked before, returned and booked again in one go: nothing changed, nothing to confirm anew.
+      const unchanged = reconcile({ instructed, previouslyBooked: new Set([holder.endToEndId]), statuses: [], entries: [returned(holder), debit(holder)] });
+      expect(unchanged.booked).to.deep.equal([]);
+      expect(unchanged.reversed).to.deep.equal([]);
+      expect(unchanged.confirmablePieces).to.deep.equal([]);
+      expect(codes(unchanged)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
+    });
+
+    it("reconciles the bank's own files: the return of EV-42-0-H undoes its booking of three days before", function () {
+      const sample = (name: string) => readFileSync(new URL(`./iso20022/samples/${name}`, import.meta.url), "utf8");
+      const of = (voucherId: bigint, pieceIndex: number, role: Payout["role"], amount: bigint, endToEndId: string): Payout =>
+        ({ voucherId, pieceId: (voucherId << 16n) | BigInt(pieceIndex), role, payee: "0x" + "4".repeat(40), amount, endToEndId });
+      const bankInstructed = [
+        of(42n, 0, "holder", 125_000_000n, "EV-42-0-H"),
+        of(42n, 1, "pledgee", 80_000_000n, "EV-42-1-P"),
+        of(42n, 1, "pledgor", 19_999_950n, "EV-42-1-R"),
+        of(46n, 0, "holder", 30_000_000n, "EV-46-0-H"),
+      ];
+      const entries = [...parseBankToCustomer(sample("camt.054.001.08.xml")).entries, ...parseBankToCustomer(sample("camt.054.001.08-reversal.xml")).entries];
+      const result = reconcile({ instructed: bankInstructed, previouslyBooked: new Set(), statuses: [], entries });
+      expect(ids(result.booked)).to.deep.equal(["EV-42-1-P", "EV-42-1-R", "EV-46-0-H"]);
+      expect(ids(result.reversed)).to.deep.equal(["EV-42-0-H"]);
+      expect(result.confirmablePieces).to.deep.equal([(42n << 16n) | 1n, 46n << 16n]);
+      // The interest credit and the return fee carry no EndToEndId; the return itself is no WRONG_DIRECTION.
+      expect(codes(result)).to.deep.equal([
+        ["MISSING_END_TO_END_ID", null],
+        ["PAYMENT_REVERSED", "EV-42-0-H"],
+        ["MISSING_END_TO_END_ID", null],
+      ]);
+    });
+
+    it("never lets a reversed payout count as booked, whatever the order of bookings and returns (seeded)", function () {
+      const random = prng(0x7e7e75a1);
+      const pieceOf = new Map(instructed.map((p) => [p.endToEndId, p.pieceId]));
+      for (let run = 0; run < 500; run++) {
+        // A model of the account: booked or not, per payout, from earlier messages and then entry by entry.
+        const state = new Map(instructed.map((p) => [p.endToEndId, random() < 0.3 ? "booked" : random() < 0.2 ? "reversed" : "none"]));
+        const previouslyBooked = new Set(instructed.filter((p) => state.get(p.endToEndId) === "booked").map((p) => p.endToEndId));
+        const previouslyReversed = new Set(instructed.filter((p) => state.get(p.endToEndId) === "reversed").map((p) => p.endToEndId));
+        const entries: BookedEntry[] = [];
+        const reversedHere = new Set<string>();
+        for (let n = Math.floor(random() * 7); n > 0; n--) {
+          const p = instructed[Math.floor(random() * instructed.length)];
+          const isReturn = random() < 0.5;
+          entries.push(isReturn ? returned(p) : debit(p));
+          const now = state.get(p.endToEndId);
+          if (isReturn && now === "booked") {
+            state.set(p.endToEndId, "reversed");
+            reversedHere.add(p.endToEndId);
+          }
+          if (!isReturn && now !== "booked") {
+            state.set(p.endToEndId, "booked");
+            reversedHere.delete(p.endToEndId);
+          }
+        }
+        const result = reconcile({ instructed, previouslyBooked, previouslyReversed, statuses: [], entries });
+        const where = JSON.stringify({ run, previouslyBooked: [...previouslyBooked], previouslyReversed: [...previouslyReversed], entries: entries.map((e) => `${e.reversal ? "-" : "+"}${e.endToEndId}`) });
+
+        const bookedNow = new Set(instructed.filter((p) => state.get(p.endToEndId) === "booked").map((p) => p.endToEndId));
+        // Newly booked: booked now, not before (a payment booked before, returned and booked again is unchanged).
+        expect(ids(result.booked), where).to.have.members(instructed.filter((p) => bookedNow.has(p.endToEndId) && !previouslyBooked.has(p.endToEndId)).map((p) => p.endToEndId));
+        expect(ids(result.reversed), where).to.have.members([...reversedHere]);
+        expect(ids(result.booked).filter((id) => reversedHere.has(id)), where).to.deep.equal([]);
+        for (const pieceId of result.confirmablePieces) {
+          const payouts = instructed.filter((p) => p.pieceId === pieceId);
+          expect(payouts.every((p) => bookedNow.has(p.endToEndId)), where).to.equal(true);
+          expect(payouts.some((p) => ids(result.reversed).includes(p.endToEndId)), where).to.equal(false);
+        }
+        const touched = new Set(ids(result.booked).map((id) => pieceOf.get(id)));
+        const expectedConfirmable = [...touched].filter((pieceId) => instructed.filter((p) => p.pieceId === pieceId).every((p) => bookedNow.has(p.endToEndId)));
+        expect(result.confirmablePieces, where).to.have.members(expectedConfirmable);
+      }
+    });
   });
 });

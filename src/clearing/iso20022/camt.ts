@@ -5,6 +5,8 @@
  * Version differences handled here: the transaction amount is TxDtls/Amt from .03 on but only
  * TxDtls/AmtDtls/TxAmt/Amt in .02; the entry status is a bare code in the older versions (.02, .04) and a
  * choice `<Sts><Cd>BOOK</Cd></Sts>` in .08; TxDtls/CdtDbtInd is absent in .02 (the entry's applies).
+ * Ntry/RvslInd sits between CdtDbtInd and Sts in every version (.02, .04, .08); there is none per transaction,
+ * so an entry's reversal flag applies to each of its transactions.
  */
 import type { BookedEntry } from "../types.js";
 import { expectBankMessage, type ParseOptions } from "./detect.js";
@@ -40,13 +42,14 @@ export function bankToCustomerFrom(kind: "camt.054" | "camt.053", message: XmlEl
 function bookedEntries(entry: unknown, where: string): BookedEntry[] {
   const total = amountOf(child(entry, "Amt"), where);
   const creditDebit = creditDebitOf(textAt(entry, "CdtDbtInd"), where);
+  const reversal = reversalOf(child(entry, "RvslInd"), where);
   const status = statusOf(child(entry, "Sts"), where);
   const bookingDate = bookingDateOf(child(entry, "BookgDt"), where);
   const entryReference = textAt(entry, "AcctSvcrRef") ?? null;
   const transactions = children(entry, "NtryDtls").flatMap((details) => children(details, "TxDtls"));
 
   if (transactions.length === 0) {
-    return [{ endToEndId: null, ...total, creditDebit, status, bankReference: entryReference, bookingDate }];
+    return [{ endToEndId: null, ...total, creditDebit, reversal, status, bankReference: entryReference, bookingDate }];
   }
   return transactions.map((tx, t) => {
     const at = `${where}, TxDtls ${t + 1}`;
@@ -58,6 +61,7 @@ function bookedEntries(entry: unknown, where: string): BookedEntry[] {
       endToEndId: endToEndIdOf(textAt(tx, "Refs", "EndToEndId")),
       ...(amountElement === undefined ? total : amountOf(amountElement, at)),
       creditDebit: txCreditDebit === undefined ? creditDebit : creditDebitOf(txCreditDebit, at),
+      reversal,
       status,
       // The transaction's own bank reference keeps batch members apart; else the entry's.
       bankReference: textAt(tx, "Refs", "AcctSvcrRef") ?? entryReference,
@@ -75,6 +79,18 @@ function creditDebitOf(text: string | undefined, where: string): "CRDT" | "DBIT"
   if (text === "CRDT" || text === "DBIT") return text;
   if (text === undefined) throw new BankMessageError("MISSING_ELEMENT", `${where}: CdtDbtInd is missing`);
   throw new BankMessageError("BAD_VALUE", `${where}: CdtDbtInd must be CRDT or DBIT, got ${JSON.stringify(text)}`);
+}
+
+/**
+ * RvslInd as xs:boolean reads it ("true", "false", "1", "0"); absent means not a reversal. A present but
+ * empty or other value is refused: guessing would either hide a returned payment or invent one.
+ */
+function reversalOf(node: unknown, where: string): boolean {
+  if (node === undefined) return false;
+  const text = textOf(node);
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0") return false;
+  throw new BankMessageError("BAD_VALUE", `${where}: RvslInd must be true, false, 1 or 0, got ${JSON.stringify(text ?? "")}`);
 }
 
 /** `<Sts>BOOK</Sts>` (.02, .04) or `<Sts><Cd>BOOK</Cd></Sts>` / `<Sts><Prtry>…</Prtry></Sts>` (.08). */

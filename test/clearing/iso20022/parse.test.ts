@@ -1,7 +1,7 @@
 /**
  * Bank messages back from the clearing bank, read by structure: pain.002 status reports, camt.054 in the
- * .02, .04 and .08 shapes (same payments → same entries) and a camt.053 statement with a batch booking.
- * Anything unreadable is a BankMessageError with a code — never a crash, never an entity expansion.
+ * .02, .04 and .08 shapes (same payments → same entries) and a camt.053 statement with a batch booking,
+ * and the returns of earlier payments (Ntry/RvslInd) in each of them. Anything unreadable is a BankMessageError with a code — never a crash, never an entity expansion.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -32,14 +32,25 @@ function expectBankError(parse: () => unknown, code: BankMessageErrorCode, fragm
 }
 
 const debit = (endToEndId: string | null, amount: bigint, bankReference: string, bookingDate: string): BookedEntry =>
-  ({ endToEndId, amount, currency: "CNY", creditDebit: "DBIT", status: "BOOK", bankReference, bookingDate });
+  ({ endToEndId, amount, currency: "CNY", creditDebit: "DBIT", reversal: false, status: "BOOK", bankReference, bookingDate });
+
+/** The return of an earlier payment: a credit to the issuer's account with RvslInd true. */
+const reversalOfDebit = (endToEndId: string, amount: bigint, bankReference: string, bookingDate: string): BookedEntry =>
+  ({ endToEndId, amount, currency: "CNY", creditDebit: "CRDT", reversal: true, status: "BOOK", bankReference, bookingDate });
 
 /** What camt.054.001.02/.04/.08.xml all report. */
 const NOTIFIED: BookedEntry[] = [
   debit("EV-42-0-H", 125_000_000n, "CCB2025031500000123", "2025-03-15"),
   debit("EV-42-1-P", 80_000_000n, "CCB2025031500000124-1", "2025-03-15"),
   debit("EV-42-1-R", 19_999_950n, "CCB2025031500000124-2", "2025-03-15"),
-  { endToEndId: null, amount: 10_000n, currency: "CNY", creditDebit: "CRDT", status: "BOOK", bankReference: "CCB2025031500000125", bookingDate: "2025-03-15" },
+  { endToEndId: null, amount: 10_000n, currency: "CNY", creditDebit: "CRDT", reversal: false, status: "BOOK", bankReference: "CCB2025031500000125", bookingDate: "2025-03-15" },
+];
+
+/** What camt.054.001.02/.04/.08-reversal.xml all report: EV-42-0-H returned, RvslInd false, RvslInd absent. */
+const NOTIFIED_REVERSAL: BookedEntry[] = [
+  reversalOfDebit("EV-42-0-H", 125_000_000n, "CCB2025031800000231", "2025-03-18"),
+  debit("EV-46-0-H", 30_000_000n, "CCB2025031800000232", "2025-03-18"),
+  debit(null, 2_000n, "CCB2025031800000233", "2025-03-18"),
 ];
 
 describe("clearing: parsing bank messages (pain.002, camt.054, camt.053)", function () {
@@ -52,7 +63,10 @@ describe("clearing: parsing bank messages (pain.002, camt.054, camt.053)", funct
       ["pain.002.001.11-group-rejected.xml", "pain.002.001.11"],
       ["camt.054.001.08.xml", "camt.054.001.08"],
       ["camt.053.001.08.xml", "camt.053.001.08"],
+      ["camt.054.001.08-reversal.xml", "camt.054.001.08"],
+      ["camt.053.001.08-reversal.xml", "camt.053.001.08"],
     ];
+    // The .02 and .04 samples have no XSD beside the others (../shared/iso20022 holds only the .08 ones).
     for (const [file, schema] of official) {
       it(`${file} validates against the official ${schema} XSD`, async function () {
         expect(await validateAgainstSchema(sample(file), schema, SCHEMA_DIR)).to.deep.equal({ valid: true, errors: [] });
@@ -184,7 +198,7 @@ describe("clearing: parsing bank messages (pain.002, camt.054, camt.053)", funct
       expect(statement.kind).to.equal("camt.053");
       expect(statement.messageId).to.equal("CCBSTM20250317001");
       expect(statement.entries).to.deep.equal([
-        { endToEndId: "HT2025-0311-77", amount: 300_000_000n, currency: "CNY", creditDebit: "CRDT", status: "BOOK", bankReference: "CCB2025031700000301", bookingDate: "2025-03-17" },
+        { endToEndId: "HT2025-0311-77", amount: 300_000_000n, currency: "CNY", creditDebit: "CRDT", reversal: false, status: "BOOK", bankReference: "CCB2025031700000301", bookingDate: "2025-03-17" },
         debit("EV-44-0-H", 45_000_000n, "CCB2025031700000302", "2025-03-17"),
         debit("EV-45-0-H", 60_000_000n, "CCB2025031700000303-01", "2025-03-17"),
         debit("EV-45-1-P", 50_000_000n, "CCB2025031700000303-02", "2025-03-17"),
@@ -197,6 +211,75 @@ describe("clearing: parsing bank messages (pain.002, camt.054, camt.053)", funct
       const debits = parseBankToCustomer(sample("camt.053.001.08.xml")).entries.filter((entry) => entry.creditDebit === "DBIT");
       // TxsSummry/TtlDbtNtries/Sum is 1650025.50.
       expect(debits.reduce((sum, entry) => sum + entry.amount, 0n)).to.equal(165_002_550n);
+    });
+  });
+
+  describe("reversals (Ntry/RvslInd)", function () {
+    it("reads .08: the returned payment as a CRDT reversal, RvslInd false and an absent RvslInd as no reversal", function () {
+      expect(parseBankToCustomer(sample("camt.054.001.08-reversal.xml"))).to.deep.equal({ kind: "camt.054", messageId: "CCBNTF2025031800051", entries: NOTIFIED_REVERSAL });
+    });
+
+    it("reads .02 and .04 (RvslInd in the same place, between CdtDbtInd and Sts) to the same entries", function () {
+      for (const file of ["camt.054.001.02-reversal.xml", "camt.054.001.04-reversal.xml"]) {
+        expect(parseBankToCustomer(sample(file)), file).to.deep.equal({ kind: "camt.054", messageId: "CCBNTF2025031800051", entries: NOTIFIED_REVERSAL });
+      }
+    });
+
+    it("reads a camt.053 statement with a returned payment", function () {
+      const statement = parseBankToCustomer(sample("camt.053.001.08-reversal.xml"));
+      expect(statement).to.deep.equal({
+        kind: "camt.053",
+        messageId: "CCBSTM20250318001",
+        entries: [
+          reversalOfDebit("EV-44-0-H", 45_000_000n, "CCB2025031800000401", "2025-03-18"),
+          debit("EV-46-0-H", 30_000_000n, "CCB2025031800000402", "2025-03-18"),
+          debit(null, 2_000n, "CCB2025031800000403", "2025-03-18"),
+        ],
+      });
+    });
+
+    it("reports no reversal in messages without any RvslInd", function () {
+      const files = ["camt.054.001.02.xml", "camt.054.001.04.xml", "camt.054.001.08.xml", "camt.053.001.08.xml"];
+      const reversals = files.flatMap((file) => parseBankToCustomer(sample(file)).entries.map((entry) => entry.reversal));
+      expect(reversals).to.have.length(18).and.to.satisfy((all: boolean[]) => all.every((reversal) => reversal === false));
+    });
+
+    it("gives every transaction of a reversed batch entry the entry's reversal flag", async function () {
+      // The batch booking of camt.053.001.08.xml returned whole: every indicator turned to CRDT, RvslInd true.
+      const xml = sample("camt.053.001.08.xml").replace(/<Ntry>(?:(?!<\/Ntry>)[\s\S])*?CCB2025031700000303<[\s\S]*?<\/Ntry>/, (entry) =>
+        entry.replaceAll("<CdtDbtInd>DBIT</CdtDbtInd>", "<CdtDbtInd>CRDT</CdtDbtInd>").replace("</CdtDbtInd>", "</CdtDbtInd><RvslInd>true</RvslInd>"),
+      );
+      expect(await validateAgainstSchema(xml, "camt.053.001.08", SCHEMA_DIR)).to.deep.equal({ valid: true, errors: [] });
+      const entries = parseBankToCustomer(xml).entries;
+      expect(entries.filter((entry) => entry.reversal).map((entry) => [entry.endToEndId, entry.creditDebit, entry.bankReference])).to.deep.equal([
+        ["EV-45-0-H", "CRDT", "CCB2025031700000303-01"],
+        ["EV-45-1-P", "CRDT", "CCB2025031700000303-02"],
+        ["EV-45-1-R", "CRDT", "CCB2025031700000303-03"],
+      ]);
+    });
+
+    // Whatever the XSD accepts as xs:boolean the parser reads, and what it refuses the parser refuses.
+    it("reads every xs:boolean spelling the schema accepts: true, false, 1, 0, with surrounding spaces", async function () {
+      const spellings: Array<[string, boolean]> = [["true", true], ["1", true], [" true ", true], ["false", false], ["0", false], ["\n 0 \n", false]];
+      for (const [text, reversal] of spellings) {
+        const xml = sample("camt.054.001.08-reversal.xml").replace("<RvslInd>true</RvslInd>", `<RvslInd>${text}</RvslInd>`);
+        expect(await validateAgainstSchema(xml, "camt.054.001.08", SCHEMA_DIR), JSON.stringify(text)).to.deep.equal({ valid: true, errors: [] });
+        expect(parseBankToCustomer(xml).entries[0].reversal, JSON.stringify(text)).to.equal(reversal);
+      }
+    });
+
+    it("refuses any other RvslInd, as the schema does, naming the entry", async function () {
+      for (const text of ["yes", "TRUE", "True", "2", "", "true false"]) {
+        const xml = sample("camt.054.001.08-reversal.xml").replace("<RvslInd>true</RvslInd>", `<RvslInd>${text}</RvslInd>`);
+        expect((await validateAgainstSchema(xml, "camt.054.001.08", SCHEMA_DIR)).valid, JSON.stringify(text)).to.equal(false);
+        expectBankError(() => parseBankToCustomer(xml), "BAD_VALUE", `Ntfctn 1, Ntry 1 (CCB2025031800000231): RvslInd must be true, false, 1 or 0, got ${JSON.stringify(text)}`);
+      }
+      const selfClosing = sample("camt.054.001.02-reversal.xml").replace("<RvslInd>false</RvslInd>", "<RvslInd/>");
+      expectBankError(() => parseBankToCustomer(selfClosing), "BAD_VALUE", 'Ntfctn 1, Ntry 2 (CCB2025031800000232): RvslInd must be true, false, 1 or 0, got ""');
+      const prefixed = sample("camt.054.001.04-reversal.xml").replace("<ns4:RvslInd>true</ns4:RvslInd>", "<ns4:RvslInd>Y</ns4:RvslInd>");
+      expectBankError(() => parseBankToCustomer(prefixed), "BAD_VALUE", 'Ntfctn 1, Ntry 1 (CCB2025031800000231): RvslInd must be true, false, 1 or 0, got "Y"');
+      const statement = sample("camt.053.001.08-reversal.xml").replace("<RvslInd>false</RvslInd>", "<RvslInd>no</RvslInd>");
+      expectBankError(() => parseBankToCustomer(statement), "BAD_VALUE", 'Stmt 1, Ntry 2 (CCB2025031800000402): RvslInd must be true, false, 1 or 0, got "no"');
     });
   });
 
