@@ -199,12 +199,20 @@ const messageIdOf = (voucherId: bigint) => `EVPAIN-${voucherId}-1`;
 /** What ClearingEngine.instruct builds for a voucher's first round. */
 function pain001Of(plan: PayoutPlan): string {
   const debtor = directory.memberOf(plan.issuer)!;
+  const messageId = messageIdOf(plan.voucherId);
   return buildPain001({
-    messageId: messageIdOf(plan.voucherId),
+    messageId,
     createdAt: new Date(Number(MATURITY) * 1000),
-    requestedExecutionDate: BANK_DAY,
-    debtor: { name: debtor.name, uscc: debtor.uscc, account: directory.accountOf(plan.issuer) },
-    transactions: plan.payouts.map((payout) => ({ payout, creditor: directory.accountOf(payout.payee) })),
+    // The bench's clearing banks have no directory entry: the issuer stands in as initiating party.
+    initiatingParty: { name: debtor.name, uscc: debtor.uscc },
+    payments: [
+      {
+        paymentInformationId: messageId,
+        requestedExecutionDate: BANK_DAY,
+        debtor: { name: debtor.name, uscc: debtor.uscc, account: directory.accountOf(plan.issuer) },
+        transactions: plan.payouts.map((payout) => ({ payout, creditor: directory.accountOf(payout.payee) })),
+      },
+    ],
   });
 }
 
@@ -369,7 +377,7 @@ const storeVouchers: StoredVoucher[] = plans.map((p, i) => ({
 }));
 const recorded = await once(async () => {
   for (const [i, p] of plans.entries()) {
-    await store.recordInstruction({ voucher: storeVouchers[i], payouts: p.payouts, messageName: `${messageIdOf(p.voucherId)}.xml`, xml: messages[i] });
+    await store.recordInstruction({ clearingBank: storeVouchers[i].clearingBank, vouchers: [storeVouchers[i]], payouts: p.payouts, messageName: `${messageIdOf(p.voucherId)}.xml`, xml: messages[i] });
   }
 });
 const recordInstructions = {

@@ -3,7 +3,7 @@
  * simulator: a voucher split across a holder, a factor and a pledgee bank is paid and settled on-chain; a
  * core enterprise without funds is rejected, defaults, is stopped from issuing, and is cleared once it pays.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -14,6 +14,7 @@ import { ClearingEngine, bankReferenceOf } from "../../src/clearing/engine/clear
 import { ClearingStore } from "../../src/clearing/engine/clearingStore.js";
 import { BankSimulator } from "../../src/clearing/simulator/bankSimulator.js";
 import { PieceStatus } from "../../src/sdk/constants.js";
+import { fenToCny } from "../../src/sdk/money.js";
 import { openSqlClient } from "../../src/storage/sqlClient.js";
 import { buildFactoring, buildPledge, DAY, deployConsortium, issueVoucher, MILLION_CNY, transferPiece, type Consortium } from "../fixtures/consortium.js";
 
@@ -91,7 +92,8 @@ describe("clearing engine through the bank simulator", function () {
 
     const first = await engine.tick();
     expect(first.planned).to.deep.equal([voucherId]);
-    expect(first.sent).to.deep.equal([`EVPAIN-${voucherId}-1.xml`]);
+    // One message per clearing bank and day, named for both and numbered.
+    expect(first.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity)}1.xml`]);
     const payouts = await store.payouts({ voucherId });
     expect(payouts.map((p) => [p.role, p.payee, p.state])).to.have.deep.members([
       ["factor", bankY.address, "instructed"],
@@ -123,7 +125,7 @@ describe("clearing engine through the bank simulator", function () {
     expect(settled.every((event) => event.args.clearingBank === bankX.address)).to.equal(true);
 
     // Nothing is done twice: a further tick finds nothing to plan, send, ingest or confirm.
-    expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [] });
+    expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [] });
   });
 
   it("a core enterprise without funds is rejected, defaults, cannot issue, and is cleared once it pays", async function () {
@@ -145,7 +147,7 @@ describe("clearing engine through the bank simulator", function () {
     const late = await engine.tick();
     expect(late.markedOverdue).to.deep.equal([voucherId]);
     expect(late.retried).to.deep.equal([voucherId]);
-    expect(late.sent).to.deep.equal([`EVPAIN-${voucherId}-2.xml`]);
+    expect(late.sent).to.deep.equal([`${messagePrefix(c.actors.bankY.address, maturity + 3n * DAY)}1.xml`]);
     expect((await c.contracts.ledger.voucherOf(voucherId)).overdue).to.equal(true);
     expect((await c.contracts.ledger.memberOf(coreB.address)).defaulted).to.equal(true);
     const refused = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierA, amount: MILLION_CNY }).then(
@@ -163,4 +165,59 @@ describe("clearing engine through the bank simulator", function () {
     expect((await store.payouts({ voucherId })).map((p) => p.state)).to.deep.equal(["booked"]);
     expect(simulator.journal().filter((entry) => entry.endToEndId === rejected.endToEndId)).to.have.length(1);
   });
+
+  it("a payment the payee's bank returns is not confirmed, stays unpaid, and the voucher goes overdue", async function () {
+    const { coreA, supplierA, supplierC } = c.actors;
+    const pieceId = await issueVoucher(ethers, c, { issuer: coreA, holder: supplierA, amount: MILLION_CNY });
+    const returned = await transferPiece(ethers, c, { from: supplierA, to: supplierC, pieceId, amount: 30_000_000n });
+    const voucherId = pieceId >> 16n;
+    const { maturity } = await c.contracts.ledger.voucherOf(voucherId);
+    await simulator.fund(accountNumberOf(coreA), MILLION_CNY);
+    await networkHelpers.time.increaseTo(maturity);
+
+    await engine.tick();
+    await simulator.processOutbox(dirs);
+    const payoutToC = (await store.payouts({ voucherId })).find((payout) => payout.pieceId === returned)!;
+    // supplierC's bank returns the payment (account closed) before the engine has read the booking: the
+    // issuer's bank reports the booking and then its reversal, a credit with RvslInd true.
+    await writeFile(path.join(dirs.inbox, "ZZ-RETURN-1-camt054.xml"), returnNotification(payoutToC.endToEndId, payoutToC.amount, accountNumberOf(coreA)));
+
+    const report = await engine.tick();
+    expect(report.ingested).to.have.length(3);
+    expect(report.confirmed).to.deep.equal([pieceId]);
+    expect((await c.contracts.ledger.pieceOf(returned)).status).to.equal(BigInt(PieceStatus.Active));
+    expect((await store.payouts({ voucherId })).find((payout) => payout.pieceId === returned)!.state).to.equal("reversed");
+    const [reversal] = (await store.exceptions()).filter((exception) => exception.code === "PAYMENT_REVERSED");
+    expect(reversal).to.include({ source: "ZZ-RETURN-1-camt054.xml", endToEndId: payoutToC.endToEndId });
+    expect(await store.pendingConfirmations()).to.deep.equal([]);
+
+    // A returned payment is not retried under the same EndToEndId (the bank would refuse it as a
+    // duplicate): past the grace period the voucher is overdue, for the members to settle by hand.
+    await networkHelpers.time.increaseTo(maturity + 3n * DAY);
+    const late = await engine.tick();
+    expect(late.markedOverdue).to.deep.equal([voucherId]);
+    expect(late.retried).to.deep.equal([]);
+  });
 });
+
+/** `EVPAIN-<Beijing day>-<first 6 hex digits of the clearing bank>-`, the engine's message names before their number. */
+function messagePrefix(clearingBank: string, at: bigint): string {
+  const day = new Date((Number(at) + 8 * 3600) * 1000).toISOString().slice(0, 10).replaceAll("-", "");
+  return `EVPAIN-${day}-${clearingBank.slice(2, 8).toUpperCase()}-`;
+}
+
+/** A camt.054.001.08 from the issuer's bank: the return of a payment, booked as a credit with RvslInd true. */
+function returnNotification(endToEndId: string, fen: bigint, issuerAccount: string): string {
+  const amount = fenToCny(fen);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>
+<GrpHdr><MsgId>RETURN-1</MsgId><CreDtTm>2026-01-01T10:00:00+08:00</CreDtTm></GrpHdr>
+<Ntfctn><Id>RETURN-1-1</Id><Acct><Id><Othr><Id>${issuerAccount}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Ntry><Amt Ccy="CNY">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-01-01</Dt></BookgDt><AcctSvcrRef>RTN0001</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>RRTN</SubFmlyCd></Fmly></Domn></BkTxCd>
+<NtryDtls><TxDtls><Refs><EndToEndId>${endToEndId}</EndToEndId></Refs><Amt Ccy="CNY">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+<RtrInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>Account closed</AddtlInf></RtrInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>
+`;
+}

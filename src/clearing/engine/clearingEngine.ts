@@ -5,8 +5,9 @@
  *   ingest    every bank file → parsed, reconciled by EndToEndId, applied (one transaction), acknowledged
  *   confirm   every fully booked piece → settled on-chain by the clearing bank (already settled: skipped)
  *   default   an unpaid voucher past maturity + grace → marked overdue on-chain (its issuer defaults)
- *   plan      a due voucher → its payout plan → one pain.001, recorded with its payouts (one transaction)
- *   retry     rejected payouts → instructed again once the retry interval has passed
+ *   plan      due vouchers → their payout plans → one pain.001 per clearing bank and day (a payment block
+ *             per core enterprise), recorded with its payouts (one transaction)
+ *   retry     rejected payouts → instructed again once the retry interval has passed (grouped the same way)
  *   send      every recorded, unsent instruction → the bank (idempotent by file name)
  *
  * Each step can be interrupted anywhere and run again: what was done is either in the database or
@@ -24,7 +25,7 @@ import { planPayouts } from "../payout/payoutPlan.js";
 import { readVoucherForClearing } from "../payout/readVoucher.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import type { BookedEntry, Payout, PaymentStatus } from "../types.js";
-import type { ClearingStore, PendingConfirmation } from "./clearingStore.js";
+import type { ClearingStore, PendingConfirmation, StoredVoucher } from "./clearingStore.js";
 
 export interface ClearingEngineOptions {
   store: ClearingStore;
@@ -35,6 +36,8 @@ export interface ClearingEngineOptions {
   bankOf: (clearingBank: string) => BankAdapter;
   /** The signing key of each clearing bank the engine confirms for, by address (any case). */
   signerOf: (clearingBank: string) => Signer | undefined;
+  /** The clearing banks this engine instructs for (default: every bank); vouchers of others are left to their engines. */
+  clearingBanks?: readonly string[];
   /** Seconds before rejected payouts are instructed again (default one day). */
   retryAfter?: number;
   /** Offset of the banks' calendar, seconds east of UTC (Beijing: 8 h). */
@@ -48,6 +51,13 @@ export interface TickReport {
   confirmed: bigint[];
   markedOverdue: bigint[];
   retried: bigint[];
+  /** Vouchers due but not instructed, and why (e.g. a payee without a bank account in the directory). */
+  held: Array<{ voucherId: bigint; reason: string }>;
+}
+
+interface DueVoucher {
+  voucher: StoredVoucher;
+  payouts: Payout[];
 }
 
 const DAY = 86_400;
@@ -55,8 +65,11 @@ const DAY = 86_400;
 export class ClearingEngine {
   private readonly retryAfter: number;
   private readonly utcOffsetSeconds: number;
+  private readonly served: ReadonlySet<string> | null;
+  private held: TickReport["held"] = [];
 
   constructor(private readonly options: ClearingEngineOptions) {
+    this.served = options.clearingBanks === undefined ? null : new Set(options.clearingBanks.map((bank) => bank.toLowerCase()));
     this.retryAfter = options.retryAfter ?? DAY;
     this.utcOffsetSeconds = options.utcOffsetSeconds ?? 8 * 3600;
   }
@@ -64,6 +77,7 @@ export class ClearingEngine {
   /** Runs every step once at `now` (unix seconds; default the latest block's time). */
   async tick(now?: number): Promise<TickReport> {
     const at = now ?? (await this.chainTime());
+    this.held = [];
     // What came in first, then what goes out, so that an instruction made in this run is also sent in it.
     const ingested = await this.ingestInbox();
     const confirmed = await this.confirmOnChain();
@@ -71,13 +85,13 @@ export class ClearingEngine {
     const planned = await this.planDue(at);
     const retried = await this.retryRejected(at);
     const sent = await this.sendOutbox();
-    return { planned, sent, ingested, confirmed, markedOverdue, retried };
+    return { planned, sent, ingested, confirmed, markedOverdue, retried, held: this.held };
   }
 
-  /** Vouchers at or past maturity with unsettled pieces, not yet instructed. */
+  /** Vouchers at or past maturity with unsettled pieces, not yet instructed: one message per clearing bank and day. */
   async planDue(now: number): Promise<bigint[]> {
     const { ledger, store } = this.options;
-    const planned: bigint[] = [];
+    const due: DueVoucher[] = [];
     const instructed = new Set((await store.vouchers()).map((voucher) => voucher.voucherId));
     const count = await ledger.voucherCount();
     for (let voucherId = 1n; voucherId <= count; voucherId++) {
@@ -87,14 +101,13 @@ export class ClearingEngine {
       const read = await readVoucherForClearing(ledger, voucherId);
       const plan = planPayouts(read.voucher, read.pieces);
       const clearingBank = await ledger.clearingBankOf(plan.issuer);
-      await this.instruct(
-        { voucherId, issuer: plan.issuer, clearingBank, maturity: plan.maturity, owed: plan.owed, rounds: 1, lastRoundAt: now, overdue: false },
-        plan.payouts,
-        now,
-      );
-      planned.push(voucherId);
+      if (this.served !== null && !this.served.has(clearingBank.toLowerCase())) continue;
+      due.push({
+        voucher: { voucherId, issuer: plan.issuer, clearingBank, maturity: plan.maturity, owed: plan.owed, rounds: 1, lastRoundAt: now, overdue: false },
+        payouts: plan.payouts,
+      });
     }
-    return planned;
+    return this.instruct(due, now);
   }
 
   async sendOutbox(): Promise<string[]> {
@@ -179,33 +192,63 @@ export class ClearingEngine {
   /** Rejected payouts (e.g. insufficient funds) are instructed again once the retry interval has passed. */
   async retryRejected(now: number): Promise<bigint[]> {
     const { store } = this.options;
-    const retried: bigint[] = [];
+    const due: DueVoucher[] = [];
     for (const voucher of await store.vouchers()) {
       if (now < voucher.lastRoundAt + this.retryAfter) continue;
       const rejected = (await store.payouts({ voucherId: voucher.voucherId })).filter((payout) => payout.state === "rejected");
-      if (rejected.length === 0) continue;
-      await this.instruct({ ...voucher, rounds: voucher.rounds + 1, lastRoundAt: now }, rejected, now);
-      retried.push(voucher.voucherId);
+      if (rejected.length > 0) due.push({ voucher: { ...voucher, rounds: voucher.rounds + 1, lastRoundAt: now }, payouts: rejected });
     }
-    return retried;
+    return this.instruct(due, now);
   }
 
   // ---------------------------------------------------------------- inside
 
-  private async instruct(voucher: Parameters<ClearingStore["recordInstruction"]>[0]["voucher"], payouts: Payout[], now: number): Promise<void> {
+  /**
+   * Records one pain.001 per clearing bank and execution day, with a payment block per core enterprise.
+   * A voucher whose parties the member directory cannot pay is held back (reported in the tick), so that
+   * one missing bank account does not stop the others.
+   */
+  private async instruct(due: DueVoucher[], now: number): Promise<bigint[]> {
     const { directory, store } = this.options;
-    const debtor = directory.memberOf(voucher.issuer);
-    if (debtor === undefined) throw new Error(`issuer ${voucher.issuer} of voucher ${voucher.voucherId} has no bank account in the member directory`);
-    // Deterministic: voucher and round name the message, so a crash before the commit re-creates the same one.
-    const messageId = `EVPAIN-${voucher.voucherId}-${voucher.rounds}`;
-    const xml = buildPain001({
-      messageId,
-      createdAt: new Date(now * 1000),
-      requestedExecutionDate: this.bankDay(Math.max(now, Number(voucher.maturity))),
-      debtor: { name: debtor.name, uscc: debtor.uscc, account: directory.accountOf(voucher.issuer) },
-      transactions: payouts.map((payout) => ({ payout, creditor: directory.accountOf(payout.payee) })),
-    });
-    await store.recordInstruction({ voucher, payouts, messageName: `${messageId}.xml`, xml });
+    const messages = new Map<string, DueVoucher[]>();
+    for (const item of due) {
+      const missing = directory.missing([item.voucher.issuer, item.voucher.clearingBank, ...item.payouts.map((payout) => payout.payee)]);
+      if (missing.length > 0) {
+        this.held.push({ voucherId: item.voucher.voucherId, reason: `no bank account in the member directory for ${missing.join(", ")}` });
+        continue;
+      }
+      const key = `${item.voucher.clearingBank.toLowerCase()} ${this.bankDay(Math.max(now, Number(item.voucher.maturity)))}`;
+      messages.set(key, [...(messages.get(key) ?? []), item]);
+    }
+    const instructed: bigint[] = [];
+    for (const [key, items] of messages) {
+      const [clearingBank, executionDate] = key.split(" ");
+      // Numbered per bank and day: a crash before the commit leaves nothing, and the re-run takes the same number.
+      const prefix = `EVPAIN-${executionDate.replaceAll("-", "")}-${clearingBank.slice(2, 8).toUpperCase()}-`;
+      const messageId = `${prefix}${(await store.messageCount(prefix)) + 1}`;
+      const byIssuer = new Map<string, DueVoucher[]>();
+      for (const item of items) byIssuer.set(item.voucher.issuer, [...(byIssuer.get(item.voucher.issuer) ?? []), item]);
+      const payments = [...byIssuer].map(([issuer, vouchers], index) => {
+        const debtor = directory.memberOf(issuer)!;
+        return {
+          paymentInformationId: `${messageId}-${index + 1}`,
+          requestedExecutionDate: executionDate,
+          debtor: { name: debtor.name, uscc: debtor.uscc, account: debtor.bankAccount },
+          transactions: vouchers.flatMap((voucher) => voucher.payouts).map((payout) => ({ payout, creditor: directory.accountOf(payout.payee) })),
+        };
+      });
+      const bank = directory.memberOf(clearingBank)!;
+      const xml = buildPain001({ messageId, createdAt: new Date(now * 1000), initiatingParty: { name: bank.name, uscc: bank.uscc }, payments });
+      await store.recordInstruction({
+        clearingBank: items[0].voucher.clearingBank,
+        vouchers: items.map((item) => item.voucher),
+        payouts: items.flatMap((item) => item.payouts),
+        messageName: `${messageId}.xml`,
+        xml,
+      });
+      instructed.push(...items.map((item) => item.voucher.voucherId));
+    }
+    return instructed;
   }
 
   private async applyBankFile(name: string, xml: string): Promise<void> {
@@ -232,6 +275,7 @@ export class ClearingEngine {
         kind: "unreadable",
         booked: [],
         rejected: [],
+        reversed: [],
         exceptions: [{ code: "UNKNOWN_END_TO_END_ID", endToEndId: null, message: `The bank file ${name} could not be read: ${(error as Error).message}` }],
         confirmations: [],
       });
@@ -241,10 +285,12 @@ export class ClearingEngine {
     // Only the vouchers this file speaks of: an id matching none of them is unknown either way.
     const mentioned = [...statuses.map((status) => status.endToEndId), ...entries.flatMap((entry) => (entry.endToEndId === null ? [] : [entry.endToEndId]))];
     const all = await store.payoutsOfVouchersOf(mentioned);
+    const inState = (state: string) => new Set(all.filter((p) => p.state === state).map((p) => p.endToEndId));
     const result = reconcile({
       instructed: all,
-      previouslyBooked: new Set(all.filter((p) => p.state === "booked").map((p) => p.endToEndId)),
-      previouslyRejected: new Set(all.filter((p) => p.state === "rejected").map((p) => p.endToEndId)),
+      previouslyBooked: inState("booked"),
+      previouslyRejected: inState("rejected"),
+      previouslyReversed: inState("reversed"),
       statuses,
       entries,
     });
@@ -263,6 +309,7 @@ export class ClearingEngine {
       kind,
       booked: result.booked.map((payout) => payout.endToEndId),
       rejected: result.rejected.map(({ payout, reasonCode, reasonText }) => ({ endToEndId: payout.endToEndId, reason: [reasonCode, reasonText].filter(Boolean).join(" ") })),
+      reversed: result.reversed.map((payout) => ({ endToEndId: payout.endToEndId, pieceId: payout.pieceId })),
       exceptions: result.exceptions,
       confirmations,
     });

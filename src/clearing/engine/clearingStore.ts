@@ -4,7 +4,7 @@ import type { ReconciliationException } from "../reconcile/reconcile.js";
 import type { Payout, PayoutRole } from "../types.js";
 import { CLEARING_SCHEMA } from "./schema.js";
 
-export type PayoutState = "instructed" | "booked" | "rejected";
+export type PayoutState = "instructed" | "booked" | "rejected" | "reversed";
 
 export interface StoredPayout extends Payout {
   state: PayoutState;
@@ -22,8 +22,10 @@ export interface StoredVoucher {
   overdue: boolean;
 }
 
+/** One message to a clearing bank: the vouchers it pays (first round or a retry) and their payouts. */
 export interface Instruction {
-  voucher: StoredVoucher;
+  clearingBank: string;
+  vouchers: StoredVoucher[];
   payouts: Payout[];
   messageName: string;
   xml: string;
@@ -56,16 +58,18 @@ export class ClearingStore {
     return (await this.sql.query<VoucherRow>(`SELECT * FROM clearing_vouchers ORDER BY maturity, voucher_id`)).map(voucherFromRow);
   }
 
-  /** A voucher's first instruction, or a later round for its rejected payouts: voucher, payouts and message in one transaction. */
+  /** First instructions, or later rounds for rejected payouts: vouchers, payouts and the message in one transaction. */
   async recordInstruction(instruction: Instruction): Promise<void> {
-    const { voucher, payouts, messageName, xml } = instruction;
+    const { clearingBank, vouchers, payouts, messageName, xml } = instruction;
     await this.sql.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO clearing_vouchers (voucher_id, issuer, clearing_bank, maturity, owed, rounds, last_round_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (voucher_id) DO UPDATE SET rounds = EXCLUDED.rounds, last_round_at = EXCLUDED.last_round_at`,
-        [voucher.voucherId.toString(), voucher.issuer, voucher.clearingBank, voucher.maturity.toString(), voucher.owed.toString(), voucher.rounds, voucher.lastRoundAt],
-      );
+      for (const voucher of vouchers) {
+        await tx.query(
+          `INSERT INTO clearing_vouchers (voucher_id, issuer, clearing_bank, maturity, owed, rounds, last_round_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (voucher_id) DO UPDATE SET rounds = EXCLUDED.rounds, last_round_at = EXCLUDED.last_round_at`,
+          [voucher.voucherId.toString(), voucher.issuer, voucher.clearingBank, voucher.maturity.toString(), voucher.owed.toString(), voucher.rounds, voucher.lastRoundAt],
+        );
+      }
       for (const payout of payouts) {
         await tx.query(
           `INSERT INTO clearing_payouts (end_to_end_id, voucher_id, piece_id, role, payee, amount, message_name, state)
@@ -75,8 +79,14 @@ export class ClearingStore {
           [payout.endToEndId, payout.voucherId.toString(), payout.pieceId.toString(), payout.role, payout.payee, payout.amount.toString(), messageName],
         );
       }
-      await tx.query(`INSERT INTO clearing_outbox (message_name, clearing_bank, xml) VALUES ($1, $2, $3)`, [messageName, voucher.clearingBank, xml]);
+      await tx.query(`INSERT INTO clearing_outbox (message_name, clearing_bank, xml) VALUES ($1, $2, $3)`, [messageName, clearingBank, xml]);
     });
+  }
+
+  /** How many messages were recorded under names starting with `prefix` (to number the next one). */
+  async messageCount(prefix: string): Promise<number> {
+    const rows = await this.sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM clearing_outbox WHERE starts_with(message_name, $1)`, [prefix]);
+    return rows[0].count;
   }
 
   async unsentMessages(): Promise<Array<{ name: string; clearingBank: string; xml: string }>> {
@@ -123,6 +133,8 @@ export class ClearingStore {
     kind: string;
     booked: string[];
     rejected: Array<{ endToEndId: string; reason: string }>;
+    /** Booked payments the bank returned: no longer paid, and their pieces not to be confirmed. */
+    reversed: Array<{ endToEndId: string; pieceId: bigint }>;
     exceptions: ReconciliationException[];
     confirmations: PendingConfirmation[];
   }): Promise<void> {
@@ -130,6 +142,10 @@ export class ClearingStore {
       for (const id of change.booked) await tx.query(`UPDATE clearing_payouts SET state = 'booked', reason = NULL WHERE end_to_end_id = $1`, [id]);
       for (const { endToEndId, reason } of change.rejected) {
         await tx.query(`UPDATE clearing_payouts SET state = 'rejected', reason = $2 WHERE end_to_end_id = $1 AND state = 'instructed'`, [endToEndId, reason]);
+      }
+      for (const { endToEndId, pieceId } of change.reversed) {
+        await tx.query(`UPDATE clearing_payouts SET state = 'reversed', reason = 'reversed by the bank after booking' WHERE end_to_end_id = $1`, [endToEndId]);
+        await tx.query(`DELETE FROM clearing_confirmations WHERE piece_id = $1 AND state = 'pending'`, [pieceId.toString()]);
       }
       for (const exception of change.exceptions) await insertException(tx, change.messageName, exception);
       for (const confirmation of change.confirmations) {

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS clearing_vouchers (
   overdue        BOOLEAN NOT NULL DEFAULT false
 );
 
--- One row per payout, in state instructed, booked or rejected.
+-- One row per payout, in state instructed, booked, rejected, or reversed (booked, then returned by the bank).
 CREATE TABLE IF NOT EXISTS clearing_payouts (
   end_to_end_id  TEXT PRIMARY KEY,
   voucher_id     TEXT NOT NULL,
@@ -26,10 +26,13 @@ CREATE TABLE IF NOT EXISTS clearing_payouts (
   payee          TEXT NOT NULL,
   amount         TEXT NOT NULL,
   message_name   TEXT NOT NULL,
-  state          TEXT NOT NULL CHECK (state IN ('instructed', 'booked', 'rejected')),
+  state          TEXT NOT NULL CHECK (state IN ('instructed', 'booked', 'rejected', 'reversed')),
   reason         TEXT
 );
 CREATE INDEX IF NOT EXISTS clearing_payouts_piece ON clearing_payouts (piece_id);
+-- Databases made before reversals were known keep the older state check: replace it.
+ALTER TABLE clearing_payouts DROP CONSTRAINT IF EXISTS clearing_payouts_state_check;
+ALTER TABLE clearing_payouts ADD CONSTRAINT clearing_payouts_state_check CHECK (state IN ('instructed', 'booked', 'rejected', 'reversed')) NOT VALID;
 
 -- Instructions to the bank, written with the payouts they carry, sent afterwards (the outbox).
 CREATE TABLE IF NOT EXISTS clearing_outbox (
