@@ -3,7 +3,7 @@
  * simulator: a voucher split across a holder, a factor and a pledgee bank is paid and settled on-chain; a
  * core enterprise without funds is rejected, defaults, is stopped from issuing, and is cleared once it pays.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -13,6 +13,7 @@ import { parseMemberDirectory, type MemberDirectory } from "../../src/clearing/d
 import { ClearingEngine, bankReferenceOf } from "../../src/clearing/engine/clearingEngine.js";
 import { ClearingStore } from "../../src/clearing/engine/clearingStore.js";
 import { BankSimulator } from "../../src/clearing/simulator/bankSimulator.js";
+import { parsePain001 } from "../../src/clearing/simulator/pain001Read.js";
 import { PieceStatus } from "../../src/sdk/constants.js";
 import { fenToCny } from "../../src/sdk/money.js";
 import { openSqlClient } from "../../src/storage/sqlClient.js";
@@ -128,6 +129,78 @@ describe("clearing engine through the bank simulator", function () {
     expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [] });
   });
 
+  it("instructs two core enterprises of one clearing bank in one message, and a bank's rejection of one payment block touches only that block", async function () {
+    const { admin, coreA, coreB, supplierA, supplierB, bankX, bankY } = c.actors;
+    await c.contracts.registry.connect(admin).setClearingBank(coreB.address, bankX.address);
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const maturity = now + 60n * DAY;
+    const pieceOfA = await issueVoucher(ethers, c, { issuer: coreA, holder: supplierA, amount: 40_000_000n, maturity });
+    const pieceOfB = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierB, amount: 25_000_000n, maturity });
+    await simulator.fund(accountNumberOf(coreA), 40_000_000n);
+    await simulator.fund(accountNumberOf(coreB), 0n);
+    await networkHelpers.time.increaseTo(maturity);
+
+    const first = await engine.tick();
+    expect(first.planned).to.have.members([pieceOfA >> 16n, pieceOfB >> 16n]);
+    const messageName = `${messagePrefix(bankX.address, maturity)}1.xml`;
+    expect(first.sent).to.deep.equal([messageName]);
+    const sent = parsePain001(await readFile(path.join(dirs.outbox, messageName), "utf8"));
+    expect(sent.payments.map((payment) => [payment.paymentInformationId, payment.debtor.accountNumber, payment.transactions.length])).to.deep.equal([
+      [`${messageName.slice(0, -4)}-1`, accountNumberOf(coreA), 1],
+      [`${messageName.slice(0, -4)}-2`, accountNumberOf(coreB), 1],
+    ]);
+
+    // The bank first rejects coreB's whole block (no transaction named), then executes the message: coreA
+    // is paid, coreB's payment fails for want of funds.
+    await writeFile(path.join(dirs.inbox, `${messageName.slice(0, -4)}-block-pain002.xml`), blockRejection(messageName.slice(0, -4), `${messageName.slice(0, -4)}-2`));
+    const afterRejection = await engine.tick();
+    expect(afterRejection.ingested).to.deep.equal([`${messageName.slice(0, -4)}-block-pain002.xml`]);
+    const [payoutOfB] = await store.payouts({ voucherId: pieceOfB >> 16n });
+    expect([payoutOfB.state, (await store.payouts({ voucherId: pieceOfA >> 16n }))[0].state]).to.deep.equal(["rejected", "instructed"]);
+    await simulator.processOutbox(dirs);
+    expect((await engine.tick()).confirmed).to.deep.equal([pieceOfA]);
+
+    // coreB's money arrives; a day later its payment goes out again, alone, and is paid.
+    await simulator.fund(accountNumberOf(coreB), 25_000_000n);
+    await networkHelpers.time.increaseTo(maturity + DAY);
+    const retry = await engine.tick();
+    expect(retry.retried).to.deep.equal([pieceOfB >> 16n]);
+    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}1.xml`]);
+    await simulator.processOutbox(dirs);
+    expect((await engine.tick()).confirmed).to.deep.equal([pieceOfB]);
+    expect(await store.exceptions()).to.deep.equal([]);
+    await c.contracts.registry.connect(admin).setClearingBank(coreB.address, bankY.address);
+  });
+
+  it("an instruction the bank cannot read is rejected whole, and its payments go out again in a new message", async function () {
+    const { coreA, supplierC, bankX } = c.actors;
+    const pieceId = await issueVoucher(ethers, c, { issuer: coreA, holder: supplierC, amount: 12_345_678n });
+    const { maturity } = await c.contracts.ledger.voucherOf(pieceId >> 16n);
+    await simulator.fund(accountNumberOf(coreA), 12_345_678n);
+    await networkHelpers.time.increaseTo(maturity);
+
+    const [messageName] = (await engine.tick()).sent;
+    // Damaged on its way to the bank: cut off mid-element.
+    const file = path.join(dirs.outbox, messageName);
+    const xml = await readFile(file, "utf8");
+    await writeFile(file, xml.slice(0, Math.floor(xml.length / 2)));
+    const answered = await simulator.processOutbox(dirs);
+    expect(answered.refused.map((refusal) => refusal.written)).to.deep.equal([[`${messageName.slice(0, -4)}-pain002.xml`]]);
+
+    await engine.tick();
+    const [payout] = await store.payouts({ voucherId: pieceId >> 16n });
+    expect(payout.state).to.equal("rejected");
+    expect(payout.messageName).to.equal(messageName);
+    expect(simulator.hasExecuted(payout.endToEndId)).to.equal(false);
+
+    await networkHelpers.time.increaseTo(maturity + DAY);
+    const retry = await engine.tick();
+    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}1.xml`]);
+    await simulator.processOutbox(dirs);
+    expect((await engine.tick()).confirmed).to.deep.equal([pieceId]);
+    expect(simulator.journal().filter((entry) => entry.endToEndId === payout.endToEndId)).to.have.length(1);
+  });
+
   it("a core enterprise without funds is rejected, defaults, cannot issue, and is cleared once it pays", async function () {
     const { coreB, supplierA } = c.actors;
     const pieceId = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierA, amount: MILLION_CNY });
@@ -204,6 +277,18 @@ describe("clearing engine through the bank simulator", function () {
 function messagePrefix(clearingBank: string, at: bigint): string {
   const day = new Date((Number(at) + 8 * 3600) * 1000).toISOString().slice(0, 10).replaceAll("-", "");
   return `EVPAIN-${day}-${clearingBank.slice(2, 8).toUpperCase()}-`;
+}
+
+/** A pain.002.001.11 rejecting one payment block of a message whole, naming none of its transactions. */
+function blockRejection(originalMessageId: string, paymentInformationId: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.11"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>BLOCK-RJCT-1</MsgId><CreDtTm>2026-01-01T10:00:00+08:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>${originalMessageId}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.10</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>${paymentInformationId}</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts>
+<StsRsnInf><Rsn><Cd>AC06</Cd></Rsn><AddtlInf>Debtor account blocked</AddtlInf></StsRsnInf></OrgnlPmtInfAndSts>
+</CstmrPmtStsRpt></Document>
+`;
 }
 
 /** A camt.054.001.08 from the issuer's bank: the return of a payment, booked as a credit with RvslInd true. */

@@ -242,7 +242,7 @@ export class ClearingEngine {
       await store.recordInstruction({
         clearingBank: items[0].voucher.clearingBank,
         vouchers: items.map((item) => item.voucher),
-        payouts: items.flatMap((item) => item.payouts),
+        payouts: payments.flatMap(({ paymentInformationId, transactions }) => transactions.map(({ payout }) => ({ ...payout, paymentInformationId }))),
         messageName: `${messageId}.xml`,
         xml,
       });
@@ -260,11 +260,17 @@ export class ClearingEngine {
       const message = parseBankMessage(xml);
       kind = message.kind;
       if (message.kind === "pain.002") {
-        statuses = message.transactions;
-        // A group rejection names no transactions: it applies to every payout of the original message.
-        if (message.groupStatus === "RJCT" && statuses.length === 0) {
-          const original = await store.payouts({ messageName: `${message.originalMessageId}.xml` });
-          statuses = original.map((payout) => ({ endToEndId: payout.endToEndId, status: "RJCT", reasonCode: message.groupReasonCode, reasonText: message.groupReasonText }));
+        statuses = [...message.transactions];
+        // A rejection of the whole message or of one payment block may name no transactions: it covers
+        // every payout of that message (or block) the report does not name.
+        const named = new Set(statuses.map((status) => status.endToEndId));
+        const blocks = new Map(message.paymentInformation.map((block) => [block.originalPaymentInformationId, block]));
+        const group = message.groupStatus === "RJCT" ? { reasonCode: message.groupReasonCode, reasonText: message.groupReasonText } : undefined;
+        for (const payout of await store.payouts({ messageName: `${message.originalMessageId}.xml` })) {
+          if (named.has(payout.endToEndId)) continue;
+          const block = payout.paymentInformationId === null ? undefined : blocks.get(payout.paymentInformationId);
+          const rejection = block?.status === "RJCT" ? block : group;
+          if (rejection !== undefined) statuses.push({ endToEndId: payout.endToEndId, status: "RJCT", reasonCode: rejection.reasonCode, reasonText: rejection.reasonText });
         }
       } else {
         entries = message.entries;

@@ -9,6 +9,8 @@ export type PayoutState = "instructed" | "booked" | "rejected" | "reversed";
 export interface StoredPayout extends Payout {
   state: PayoutState;
   messageName: string;
+  /** The PmtInf block of that message carrying it (null for payouts recorded without one). */
+  paymentInformationId: string | null;
 }
 
 export interface StoredVoucher {
@@ -26,7 +28,8 @@ export interface StoredVoucher {
 export interface Instruction {
   clearingBank: string;
   vouchers: StoredVoucher[];
-  payouts: Payout[];
+  /** Each with the PmtInfId of its block in the message, when it has one. */
+  payouts: Array<Payout & { paymentInformationId?: string }>;
   messageName: string;
   xml: string;
 }
@@ -72,11 +75,12 @@ export class ClearingStore {
       }
       for (const payout of payouts) {
         await tx.query(
-          `INSERT INTO clearing_payouts (end_to_end_id, voucher_id, piece_id, role, payee, amount, message_name, state)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'instructed')
-           ON CONFLICT (end_to_end_id) DO UPDATE SET message_name = EXCLUDED.message_name, state = 'instructed', reason = NULL
+          `INSERT INTO clearing_payouts (end_to_end_id, voucher_id, piece_id, role, payee, amount, message_name, payment_information_id, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'instructed')
+           ON CONFLICT (end_to_end_id) DO UPDATE
+             SET message_name = EXCLUDED.message_name, payment_information_id = EXCLUDED.payment_information_id, state = 'instructed', reason = NULL
            WHERE clearing_payouts.state = 'rejected'`,
-          [payout.endToEndId, payout.voucherId.toString(), payout.pieceId.toString(), payout.role, payout.payee, payout.amount.toString(), messageName],
+          [payout.endToEndId, payout.voucherId.toString(), payout.pieceId.toString(), payout.role, payout.payee, payout.amount.toString(), messageName, payout.paymentInformationId ?? null],
         );
       }
       await tx.query(`INSERT INTO clearing_outbox (message_name, clearing_bank, xml) VALUES ($1, $2, $3)`, [messageName, clearingBank, xml]);
@@ -231,6 +235,7 @@ interface PayoutRow extends Record<string, unknown> {
   payee: string;
   amount: string;
   message_name: string;
+  payment_information_id: string | null;
   state: PayoutState;
 }
 
@@ -243,6 +248,7 @@ function payoutFromRow(row: PayoutRow): StoredPayout {
     payee: row.payee,
     amount: BigInt(row.amount),
     messageName: row.message_name,
+    paymentInformationId: row.payment_information_id,
     state: row.state,
   };
 }

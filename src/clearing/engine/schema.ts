@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS clearing_payouts (
   reason         TEXT
 );
 CREATE INDEX IF NOT EXISTS clearing_payouts_piece ON clearing_payouts (piece_id);
+-- The PmtInf block that carries the payout in its latest message: a bank may reject a whole block.
+ALTER TABLE clearing_payouts ADD COLUMN IF NOT EXISTS payment_information_id TEXT;
 -- Databases made before reversals were known keep the older state check: replace it.
 ALTER TABLE clearing_payouts DROP CONSTRAINT IF EXISTS clearing_payouts_state_check;
 ALTER TABLE clearing_payouts ADD CONSTRAINT clearing_payouts_state_check CHECK (state IN ('instructed', 'booked', 'rejected', 'reversed')) NOT VALID;
