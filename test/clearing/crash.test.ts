@@ -6,17 +6,20 @@
  * being retried while the kills go on; one core enterprise runs short of funds and pays late.
  *
  * Afterwards: every piece settled exactly once on-chain with its first payment's EndToEndId as reference, no
- * EndToEndId paid twice by either bank, every payment exactly the planned one (payee account and fen), each
- * issuer debited exactly what it owed, and the engine's records free of reconciliation exceptions.
+ * EndToEndId paid twice by either bank — nor ever instructed again once paid (no DUPL in any status report),
+ * every payment exactly the planned one (payee account and fen), each issuer debited exactly what it owed,
+ * and the engine's records free of reconciliation exceptions.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { ClearingStore } from "../../src/clearing/engine/clearingStore.js";
 import { bankReferenceOf } from "../../src/clearing/engine/clearingEngine.js";
+import { parseBankMessage } from "../../src/clearing/iso20022/parse.js";
 import { planPayouts } from "../../src/clearing/payout/payoutPlan.js";
 import { readVoucherForClearing } from "../../src/clearing/payout/readVoucher.js";
 import { BankSimulator } from "../../src/clearing/simulator/bankSimulator.js";
@@ -240,6 +243,18 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
     expect(overdue.length).to.be.greaterThan(0);
     expect((await ledger.memberOf(coreB.address)).defaulted).to.equal(true);
     expect((await ledger.memberOf(coreA.address)).defaulted).to.equal(false);
+
+    // The bank's duplicate control never had to act: the engine itself never instructed a payout that was
+    // already paid (every DUPL would show in a status report; the engine archives every bank file it read).
+    const statusReports = await Promise.all(
+      [dirsX.archive, dirsY.archive].flatMap((dir) => readdirSync(dir).filter((name) => name.endsWith("pain002.xml")).map((name) => readFile(path.join(dir, name), "utf8"))),
+    );
+    const duplicates = statusReports.flatMap((xml) => {
+      const report = parseBankMessage(xml);
+      return report.kind === "pain.002" ? report.transactions.filter((status) => status.reasonCode === "DUPL") : [];
+    });
+    expect(statusReports.length).to.be.greaterThan(0);
+    expect(duplicates).to.deep.equal([]);
 
     // The engine's own records agree: everything booked and confirmed, no reconciliation exception.
     const store = new ClearingStore(await openSqlClient({ kind: "pglite", dataDir: path.join(root, "engine-db") }));
