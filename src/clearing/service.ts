@@ -2,8 +2,9 @@
  * Starts the clearing engine from its resolved config: checks the chain, the ledger and that every
  * configured key is the active bank member it claims to be; takes the database directory's lock; opens the
  * store and the banks' file channels; then ticks every `tickIntervalSeconds` until stopped. A failed tick
- * (node unreachable, bank directory unwritable) is logged and tried again on the next one: every step of
- * the engine looks before it acts, so a repeat never does anything twice.
+ * (node unreachable) is logged and tried again on the next one, and so is a failed step (a bank directory
+ * unwritable, a settlement the chain refuses): every step of the engine looks before it acts, so a repeat
+ * never does anything twice.
  */
 import { JsonRpcProvider, type Provider, type Signer } from "ethers";
 import { databaseToOpen } from "../config/configFile.js";
@@ -15,7 +16,7 @@ import { VoucherLedger__factory } from "../../types/ethers-contracts/index.js";
 import { FileBankAdapter } from "./bank/fileBankAdapter.js";
 import { ClearingConfigError, type ClearingConfig } from "./config.js";
 import { readMemberDirectory } from "./directory/memberDirectory.js";
-import { ClearingEngine, type TickReport } from "./engine/clearingEngine.js";
+import { ClearingEngine, type ClearingEngineOptions, type TickReport } from "./engine/clearingEngine.js";
 import { ClearingStore } from "./engine/clearingStore.js";
 
 export interface ClearingLog {
@@ -31,7 +32,14 @@ export interface RunningClearing {
   stopped: Promise<void>;
 }
 
-export async function startClearing(config: ClearingConfig, options: { provider?: Provider; log?: ClearingLog } = {}): Promise<RunningClearing> {
+export interface ClearingOptions {
+  /** A provider of the caller's (closed by the caller); by default the engine connects to `chain.rpcUrl`. */
+  provider?: Provider;
+  log?: ClearingLog;
+  trace?: ClearingEngineOptions["trace"];
+}
+
+export async function startClearing(config: ClearingConfig, options: ClearingOptions = {}): Promise<RunningClearing> {
   const fail = (problems: string[]) => new ClearingConfigError(problems);
   const provider = options.provider ?? new JsonRpcProvider(config.chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
   const { chainId } = await provider.getNetwork();
@@ -80,6 +88,7 @@ export async function startClearing(config: ClearingConfig, options: { provider?
     signerOf: (clearingBank) => signers.get(clearingBank.toLowerCase()),
     retryAfter: config.retryAfterSeconds,
     utcOffsetSeconds: config.utcOffsetMinutes * 60,
+    trace: options.trace,
   });
 
   let stopping = false;

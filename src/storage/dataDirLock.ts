@@ -1,10 +1,11 @@
 /**
  * One process per embedded database directory. PGlite takes no lock of its own, and two processes writing
  * the same directory leave it unreadable; a second start must fail instead, naming the process that holds
- * it. The lock is a file beside the directory holding the owner's process id: a lock left by a process
- * that is gone (killed, crashed) is taken over.
+ * it. The lock is a file beside the directory holding the owner's process id. It appears whole (written
+ * under a temporary name, then hard-linked into place, which fails if a lock exists), and a lock left by a
+ * process that is gone (killed, crashed) is taken over by one contender at a time.
  */
-import { open, readFile, unlink } from "node:fs/promises";
+import { link, open, readFile, stat, unlink } from "node:fs/promises";
 
 export class DataDirectoryLockedError extends Error {
   readonly code = "DATA_DIRECTORY_LOCKED";
@@ -12,7 +13,11 @@ export class DataDirectoryLockedError extends Error {
     readonly dataDir: string,
     readonly ownerPid: number,
   ) {
-    super(`The database directory ${dataDir} is in use by process ${ownerPid}; stop it first (or remove ${dataDir}.lock if that process is not this service).`);
+    super(
+      ownerPid === 0
+        ? `The database directory ${dataDir} is being taken over by another process starting at the same time.`
+        : `The database directory ${dataDir} is in use by process ${ownerPid}; stop it first (or remove ${dataDir}.lock if that process is not this service).`,
+    );
   }
 }
 
@@ -22,31 +27,78 @@ export interface DataDirectoryLock {
 
 /** Lock files this process holds: its own pid in a lock file it does not hold is a previous life's (containers reuse pids). */
 const held = new Set<string>();
+/** A takeover guard older than this was left by a process that died taking over. */
+const STALE_GUARD_MS = 10_000;
 
 export async function lockDataDirectory(dataDir: string): Promise<DataDirectoryLock> {
   const lockFile = `${dataDir}.lock`;
   if (held.has(lockFile)) throw new DataDirectoryLockedError(dataDir, process.pid);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockFile, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      held.add(lockFile);
-      return {
-        release: async () => {
-          held.delete(lockFile);
-          await unlink(lockFile).catch(() => undefined);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const owner = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw new DataDirectoryLockedError(dataDir, owner);
-    // Stale (its process is gone) or half-written by a process killed while writing it.
-    await unlink(lockFile).catch(() => undefined);
+  if (!(await placeLock(lockFile))) {
+    const owner = await ownerOf(lockFile);
+    if (owner !== null && owner !== process.pid && isAlive(owner)) throw new DataDirectoryLockedError(dataDir, owner);
+    await takeOver(lockFile, dataDir, owner);
   }
-  throw new Error(`could not take the lock ${lockFile}: another process keeps taking it`);
+  held.add(lockFile);
+  return {
+    release: async () => {
+      held.delete(lockFile);
+      // Only our own: after a takeover the file may be someone else's.
+      if ((await ownerOf(lockFile)) === process.pid) await unlink(lockFile).catch(() => undefined);
+    },
+  };
+}
+
+/** Replaces a stale lock under a guard, so that two contenders cannot both take it over. */
+async function takeOver(lockFile: string, dataDir: string, staleOwner: number | null): Promise<void> {
+  const guard = `${lockFile}.takeover`;
+  if (!(await createExclusive(guard))) {
+    const age = Date.now() - (await stat(guard).then((s) => s.mtimeMs, () => Date.now()));
+    if (age < STALE_GUARD_MS) throw new DataDirectoryLockedError(dataDir, staleOwner ?? 0);
+    await unlink(guard).catch(() => undefined);
+    if (!(await createExclusive(guard))) throw new DataDirectoryLockedError(dataDir, staleOwner ?? 0);
+  }
+  try {
+    // Still the stale lock we judged? Someone may have taken over and locked before we got the guard.
+    const owner = await ownerOf(lockFile);
+    if (owner !== staleOwner) throw new DataDirectoryLockedError(dataDir, owner ?? 0);
+    await unlink(lockFile).catch(() => undefined);
+    if (!(await placeLock(lockFile))) throw new DataDirectoryLockedError(dataDir, (await ownerOf(lockFile)) ?? 0);
+  } finally {
+    await unlink(guard).catch(() => undefined);
+  }
+}
+
+/** Puts a lock file holding this process's id in place; false when one is there already. */
+async function placeLock(lockFile: string): Promise<boolean> {
+  const temporary = `${lockFile}.${process.pid}.tmp`;
+  const handle = await open(temporary, "w");
+  await handle.writeFile(String(process.pid));
+  await handle.close();
+  try {
+    await link(temporary, lockFile);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return false;
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+async function createExclusive(file: string): Promise<boolean> {
+  try {
+    await (await open(file, "wx")).close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return false;
+  }
+}
+
+/** The pid in a lock file; null when it is gone or holds no pid (left by an older, non-atomic writer). */
+async function ownerOf(lockFile: string): Promise<number | null> {
+  const pid = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 function isAlive(pid: number): boolean {

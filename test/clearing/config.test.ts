@@ -145,7 +145,7 @@ describe("clearing engine start-up", function () {
       await first.stop();
     }
     expect(ticks).to.have.length(1);
-    expect(ticks[0]).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [] });
+    expect(ticks[0]).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [], failures: [] });
     // Once stopped, the directory is free again.
     const again = await startClearing(configWith(c.actors.bankX.address, BANK_X), { provider: ethers.provider });
     await again.stop();

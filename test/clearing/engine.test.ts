@@ -94,7 +94,7 @@ describe("clearing engine through the bank simulator", function () {
     const first = await engine.tick();
     expect(first.planned).to.deep.equal([voucherId]);
     // One message per clearing bank and day, named for both and numbered.
-    expect(first.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity)}1.xml`]);
+    expect(first.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity)}0001.xml`]);
     const payouts = await store.payouts({ voucherId });
     expect(payouts.map((p) => [p.role, p.payee, p.state])).to.have.deep.members([
       ["factor", bankY.address, "instructed"],
@@ -126,7 +126,7 @@ describe("clearing engine through the bank simulator", function () {
     expect(settled.every((event) => event.args.clearingBank === bankX.address)).to.equal(true);
 
     // Nothing is done twice: a further tick finds nothing to plan, send, ingest or confirm.
-    expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [] });
+    expect(await engine.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [], failures: [] });
   });
 
   it("instructs two core enterprises of one clearing bank in one message, and a bank's rejection of one payment block touches only that block", async function () {
@@ -142,7 +142,7 @@ describe("clearing engine through the bank simulator", function () {
 
     const first = await engine.tick();
     expect(first.planned).to.have.members([pieceOfA >> 16n, pieceOfB >> 16n]);
-    const messageName = `${messagePrefix(bankX.address, maturity)}1.xml`;
+    const messageName = `${messagePrefix(bankX.address, maturity)}0001.xml`;
     expect(first.sent).to.deep.equal([messageName]);
     const sent = parsePain001(await readFile(path.join(dirs.outbox, messageName), "utf8"));
     expect(sent.payments.map((payment) => [payment.paymentInformationId, payment.debtor.accountNumber, payment.transactions.length])).to.deep.equal([
@@ -165,7 +165,7 @@ describe("clearing engine through the bank simulator", function () {
     await networkHelpers.time.increaseTo(maturity + DAY);
     const retry = await engine.tick();
     expect(retry.retried).to.deep.equal([pieceOfB >> 16n]);
-    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}1.xml`]);
+    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}0001.xml`]);
     await simulator.processOutbox(dirs);
     expect((await engine.tick()).confirmed).to.deep.equal([pieceOfB]);
     expect(await store.exceptions()).to.deep.equal([]);
@@ -195,7 +195,7 @@ describe("clearing engine through the bank simulator", function () {
 
     await networkHelpers.time.increaseTo(maturity + DAY);
     const retry = await engine.tick();
-    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}1.xml`]);
+    expect(retry.sent).to.deep.equal([`${messagePrefix(bankX.address, maturity + DAY)}0001.xml`]);
     await simulator.processOutbox(dirs);
     expect((await engine.tick()).confirmed).to.deep.equal([pieceId]);
     expect(simulator.journal().filter((entry) => entry.endToEndId === payout.endToEndId)).to.have.length(1);
@@ -220,7 +220,7 @@ describe("clearing engine through the bank simulator", function () {
     const late = await engine.tick();
     expect(late.markedOverdue).to.deep.equal([voucherId]);
     expect(late.retried).to.deep.equal([voucherId]);
-    expect(late.sent).to.deep.equal([`${messagePrefix(c.actors.bankY.address, maturity + 3n * DAY)}1.xml`]);
+    expect(late.sent).to.deep.equal([`${messagePrefix(c.actors.bankY.address, maturity + 3n * DAY)}0001.xml`]);
     expect((await c.contracts.ledger.voucherOf(voucherId)).overdue).to.equal(true);
     expect((await c.contracts.ledger.memberOf(coreB.address)).defaulted).to.equal(true);
     const refused = await issueVoucher(ethers, c, { issuer: coreB, holder: supplierA, amount: MILLION_CNY }).then(

@@ -224,33 +224,27 @@ describe("clearing reconciliation", function () {
       expect(result.exceptions[1].message).to.contain("A booked reversal CRDT of 50,000.00 CNY (bank ref RVSL-EV-7-0-H) carries no EndToEndId");
     });
 
-    it("counts a payment booked again after its reversal as booked, with no further exception", function () {
+    it("never counts a booking under a returned payment's EndToEndId: BOOKED_AFTER_REVERSAL, the payment stays returned", function () {
+      // A notification delivered twice, or the day's statement repeating the original booking, after the return.
       const sameEntries = reconcile({ instructed, previouslyBooked: new Set(), statuses: [], entries: [debit(holder), returned(holder), debit(holder, { bankReference: "PAID-AGAIN" })] });
-      expect(sameEntries.booked).to.deep.equal([holder]);
-      expect(sameEntries.reversed).to.deep.equal([]);
-      expect(sameEntries.confirmablePieces).to.deep.equal([holder.pieceId]);
-      expect(codes(sameEntries)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
-      expect(sameEntries.exceptions[0].message).to.contain("unless it is booked again");
+      expect(sameEntries.booked).to.deep.equal([]);
+      expect(sameEntries.reversed).to.deep.equal([holder]);
+      expect(sameEntries.confirmablePieces).to.deep.equal([]);
+      expect(codes(sameEntries)).to.deep.equal([
+        ["PAYMENT_REVERSED", holder.endToEndId],
+        ["BOOKED_AFTER_REVERSAL", holder.endToEndId],
+      ]);
+      expect(sameEntries.exceptions[1].message).to.contain("bank ref PAID-AGAIN").and.to.contain("not counted as paid");
 
       const laterMessage = reconcile({ instructed, previouslyBooked: new Set(), previouslyReversed: new Set([holder.endToEndId]), statuses: [], entries: [debit(holder)] });
-      expect(laterMessage.booked).to.deep.equal([holder]);
-      expect(laterMessage.confirmablePieces).to.deep.equal([holder.pieceId]);
-      expect(laterMessage.exceptions).to.deep.equal([]);
+      expect([laterMessage.booked, laterMessage.confirmablePieces]).to.deep.equal([[], []]);
+      expect(codes(laterMessage)).to.deep.equal([["BOOKED_AFTER_REVERSAL", holder.endToEndId]]);
 
-      // Both sets naming it: taken as reversed, so its piece waits for a new booking.
+      // Both sets naming it: taken as reversed, so its piece is never confirmable.
       const inBoth = new Set([holder.endToEndId, pledgee.endToEndId]);
-      const contradictory = reconcile({ instructed, previouslyBooked: inBoth, previouslyReversed: new Set([pledgee.endToEndId]), statuses: [], entries: [debit(pledgor)] });
+      const contradictory = reconcile({ instructed, previouslyBooked: inBoth, previouslyReversed: new Set([pledgee.endToEndId]), statuses: [], entries: [debit(pledgee), debit(pledgor)] });
       expect(contradictory.confirmablePieces).to.deep.equal([]);
-      const rebooked = reconcile({ instructed, previouslyBooked: inBoth, previouslyReversed: new Set([pledgee.endToEndId]), statuses: [], entries: [debit(pledgee), debit(pledgor)] });
-      expect(rebooked.exceptions).to.deep.equal([]);
-      expect(rebooked.confirmablePieces).to.deep.equal([pledgee.pieceId]);
-
-      // Booked before, returned and booked again in one go: nothing changed, nothing to confirm anew.
-      const unchanged = reconcile({ instructed, previouslyBooked: new Set([holder.endToEndId]), statuses: [], entries: [returned(holder), debit(holder)] });
-      expect(unchanged.booked).to.deep.equal([]);
-      expect(unchanged.reversed).to.deep.equal([]);
-      expect(unchanged.confirmablePieces).to.deep.equal([]);
-      expect(codes(unchanged)).to.deep.equal([["PAYMENT_REVERSED", holder.endToEndId]]);
+      expect(codes(contradictory)).to.deep.equal([["BOOKED_AFTER_REVERSAL", pledgee.endToEndId]]);
     });
 
     it("reconciles the bank's own files: the return of EV-42-0-H undoes its booking of three days before", function () {
@@ -295,16 +289,16 @@ describe("clearing reconciliation", function () {
             state.set(p.endToEndId, "reversed");
             reversedHere.add(p.endToEndId);
           }
-          if (!isReturn && now !== "booked") {
+          // A booking of a returned payment changes nothing (BOOKED_AFTER_REVERSAL).
+          if (!isReturn && now === "none") {
             state.set(p.endToEndId, "booked");
-            reversedHere.delete(p.endToEndId);
           }
         }
         const result = reconcile({ instructed, previouslyBooked, previouslyReversed, statuses: [], entries });
         const where = JSON.stringify({ run, previouslyBooked: [...previouslyBooked], previouslyReversed: [...previouslyReversed], entries: entries.map((e) => `${e.reversal ? "-" : "+"}${e.endToEndId}`) });
 
         const bookedNow = new Set(instructed.filter((p) => state.get(p.endToEndId) === "booked").map((p) => p.endToEndId));
-        // Newly booked: booked now, not before (a payment booked before, returned and booked again is unchanged).
+        // Newly booked: booked now, not before.
         expect(ids(result.booked), where).to.have.members(instructed.filter((p) => bookedNow.has(p.endToEndId) && !previouslyBooked.has(p.endToEndId)).map((p) => p.endToEndId));
         expect(ids(result.reversed), where).to.have.members([...reversedHere]);
         expect(ids(result.booked).filter((id) => reversedHere.has(id)), where).to.deep.equal([]);

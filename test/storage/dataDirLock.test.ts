@@ -1,5 +1,5 @@
 /** One process per embedded database directory: a live owner blocks, a dead one's lock is taken over. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,4 +57,34 @@ describe("data directory lock", function () {
     const again = await lockDataDirectory(dataDir);
     await again.release();
   });
+
+  it("lets exactly one of several processes starting at once take a stale lock", async function () {
+    this.timeout(60_000);
+    const script = `
+      import { lockDataDirectory } from ${JSON.stringify(path.resolve("src/storage/dataDirLock.ts"))};
+      const start = Number(process.argv[1]);
+      while (Date.now() < start) {}
+      try { await lockDataDirectory(process.argv[2]); console.log("HELD"); await new Promise((r) => setTimeout(r, 1500)); }
+      catch (error) { console.log(error.code ?? error.message); }`;
+    for (let round = 0; round < 5; round++) {
+      const finished = spawnSync(process.execPath, ["-e", "0"]);
+      await writeFile(`${dataDir}.lock`, String(finished.pid));
+      const start = Date.now() + 1500;
+      const contenders = Array.from({ length: 4 }, () => spawnChild(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, String(start), dataDir]));
+      const outcomes = await Promise.all(contenders);
+      expect(outcomes.filter((outcome) => outcome === "HELD"), outcomes.join(",")).to.have.length(1);
+      expect(outcomes.filter((outcome) => outcome === "DATA_DIRECTORY_LOCKED")).to.have.length(3);
+      await rm(`${dataDir}.lock`, { force: true });
+    }
+  });
 });
+
+function spawnChild(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", () => resolve(out.trim()));
+  });
+}

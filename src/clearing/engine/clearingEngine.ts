@@ -20,11 +20,12 @@ import { PieceStatus } from "../../sdk/constants.js";
 import type { BankAdapter } from "../bank/bankAdapter.js";
 import type { MemberDirectory } from "../directory/memberDirectory.js";
 import { buildPain001 } from "../iso20022/pain001.js";
-import { parseBankMessage } from "../iso20022/parse.js";
+import { parseBankMessage, type BankMessage } from "../iso20022/parse.js";
 import { planPayouts } from "../payout/payoutPlan.js";
 import { readVoucherForClearing } from "../payout/readVoucher.js";
 import { reconcile } from "../reconcile/reconcile.js";
-import type { BookedEntry, Payout, PaymentStatus } from "../types.js";
+import { scopeStatusReport, type ScopedStatuses } from "../reconcile/statusScope.js";
+import type { BookedEntry, Payout } from "../types.js";
 import type { ClearingStore, PendingConfirmation, StoredVoucher } from "./clearingStore.js";
 
 export interface ClearingEngineOptions {
@@ -42,7 +43,21 @@ export interface ClearingEngineOptions {
   retryAfter?: number;
   /** Offset of the banks' calendar, seconds east of UTC (Beijing: 8 h). */
   utcOffsetSeconds?: number;
+  /** Told of every write the engine makes, as it makes it (for logs, and for the crash test's aim). */
+  trace?: (event: TraceEvent, detail: Record<string, unknown>) => void;
 }
+
+/** The engine's writes: a database record, a transaction on the chain, a file to a bank. */
+export type TraceEvent =
+  | "instruction-recorded"
+  | "message-delivered"
+  | "message-marked-sent"
+  | "bank-file-applied"
+  | "bank-file-acknowledged"
+  | "settlement-mined"
+  | "settlement-recorded"
+  | "overdue-mined"
+  | "overdue-recorded";
 
 export interface TickReport {
   planned: bigint[];
@@ -53,6 +68,8 @@ export interface TickReport {
   retried: bigint[];
   /** Vouchers due but not instructed, and why (e.g. a payee without a bank account in the directory). */
   held: Array<{ voucherId: bigint; reason: string }>;
+  /** Steps (or one bank's part of a step) that failed; the others ran. Tried again on the next tick. */
+  failures: Array<{ step: string; error: string }>;
 }
 
 interface DueVoucher {
@@ -67,6 +84,7 @@ export class ClearingEngine {
   private readonly utcOffsetSeconds: number;
   private readonly served: ReadonlySet<string> | null;
   private held: TickReport["held"] = [];
+  private failures: TickReport["failures"] = [];
 
   constructor(private readonly options: ClearingEngineOptions) {
     this.served = options.clearingBanks === undefined ? null : new Set(options.clearingBanks.map((bank) => bank.toLowerCase()));
@@ -74,18 +92,23 @@ export class ClearingEngine {
     this.utcOffsetSeconds = options.utcOffsetSeconds ?? 8 * 3600;
   }
 
-  /** Runs every step once at `now` (unix seconds; default the latest block's time). */
+  /**
+   * Runs every step once at `now` (unix seconds; default the latest block's time). A step that fails is
+   * reported in `failures` and does not stop the others: one piece the chain refuses to settle must not
+   * stop every other voucher from being instructed and sent.
+   */
   async tick(now?: number): Promise<TickReport> {
     const at = now ?? (await this.chainTime());
     this.held = [];
+    this.failures = [];
     // What came in first, then what goes out, so that an instruction made in this run is also sent in it.
-    const ingested = await this.ingestInbox();
-    const confirmed = await this.confirmOnChain();
-    const markedOverdue = await this.markDefaults(at);
-    const planned = await this.planDue(at);
-    const retried = await this.retryRejected(at);
-    const sent = await this.sendOutbox();
-    return { planned, sent, ingested, confirmed, markedOverdue, retried, held: this.held };
+    const ingested = await this.step("ingest", () => this.ingestInbox());
+    const confirmed = await this.step("confirm", () => this.confirmOnChain());
+    const markedOverdue = await this.step("default", () => this.markDefaults(at));
+    const planned = await this.step("plan", () => this.planDue(at));
+    const retried = await this.step("retry", () => this.retryRejected(at));
+    const sent = await this.step("send", () => this.sendOutbox());
+    return { planned, sent, ingested, confirmed, markedOverdue, retried, held: this.held, failures: this.failures };
   }
 
   /** Vouchers at or past maturity with unsettled pieces, not yet instructed: one message per clearing bank and day. */
@@ -101,7 +124,7 @@ export class ClearingEngine {
       const read = await readVoucherForClearing(ledger, voucherId);
       const plan = planPayouts(read.voucher, read.pieces);
       const clearingBank = await ledger.clearingBankOf(plan.issuer);
-      if (this.served !== null && !this.served.has(clearingBank.toLowerCase())) continue;
+      if (!this.serves(clearingBank)) continue;
       due.push({
         voucher: { voucherId, issuer: plan.issuer, clearingBank, maturity: plan.maturity, owed: plan.owed, rounds: 1, lastRoundAt: now, overdue: false },
         payouts: plan.payouts,
@@ -113,9 +136,14 @@ export class ClearingEngine {
   async sendOutbox(): Promise<string[]> {
     const sent: string[] = [];
     for (const message of await this.options.store.unsentMessages()) {
-      await this.options.bankOf(message.clearingBank).send({ name: message.name, xml: message.xml });
-      await this.options.store.markSent(message.name);
-      sent.push(message.name);
+      if (!this.serves(message.clearingBank)) continue;
+      await this.part("send", message.clearingBank, async () => {
+        await this.options.bankOf(message.clearingBank).send({ name: message.name, xml: message.xml });
+        this.trace("message-delivered", { message: message.name });
+        await this.options.store.markSent(message.name);
+        this.trace("message-marked-sent", { message: message.name });
+        sent.push(message.name);
+      });
     }
     return sent;
   }
@@ -124,14 +152,19 @@ export class ClearingEngine {
   async ingestInbox(): Promise<string[]> {
     const { store } = this.options;
     const ingested: string[] = [];
-    for (const bank of await this.banks()) {
-      for (const file of await bank.receive()) {
-        if (!(await store.isProcessed(file.name))) {
-          await this.applyBankFile(file.name, file.xml);
-          ingested.push(file.name);
+    for (const clearingBank of await this.banks()) {
+      await this.part("ingest", clearingBank, async () => {
+        const bank = this.options.bankOf(clearingBank);
+        for (const file of await bank.receive()) {
+          if (!(await store.isProcessed(file.name))) {
+            await this.applyBankFile(file.name, file.xml);
+            this.trace("bank-file-applied", { file: file.name });
+            ingested.push(file.name);
+          }
+          await bank.acknowledge(file.name);
+          this.trace("bank-file-acknowledged", { file: file.name });
         }
-        await bank.acknowledge(file.name);
-      }
+      });
     }
     return ingested;
   }
@@ -145,25 +178,29 @@ export class ClearingEngine {
     for (const confirmation of pending) byBank.set(confirmation.clearingBank, [...(byBank.get(confirmation.clearingBank) ?? []), confirmation]);
     for (const [clearingBank, confirmations] of byBank) {
       const signer = this.options.signerOf(clearingBank);
-      if (signer === undefined) continue; // another engine confirms for that bank
-      // A settlement sent before a crash is on the chain already: record it, do not send it again.
-      const open: PendingConfirmation[] = [];
-      const done: bigint[] = [];
-      for (const confirmation of confirmations) {
-        const piece = await ledger.pieceOf(confirmation.pieceId);
-        if (Number(piece.status) === PieceStatus.Settled) done.push(confirmation.pieceId);
-        else open.push(confirmation);
-      }
-      if (done.length > 0) await store.markConfirmed(done, null);
-      confirmed.push(...done);
-      if (open.length === 0) continue;
-      const bank = new BankClient(signer, await ledger.getAddress());
-      const receipts = await bank.confirmSettlement(open.map(({ pieceId, bankReference }) => ({ pieceId, bankReference })));
-      await store.markConfirmed(
-        open.map((c) => c.pieceId),
-        receipts.map((receipt) => receipt.hash).join(","),
-      );
-      confirmed.push(...open.map((c) => c.pieceId));
+      if (signer === undefined || !this.serves(clearingBank)) continue; // another engine confirms for that bank
+      await this.part("confirm", clearingBank, async () => {
+        // A settlement sent before a crash is on the chain already: record it, do not send it again.
+        const open: PendingConfirmation[] = [];
+        const done: bigint[] = [];
+        for (const confirmation of confirmations) {
+          const piece = await ledger.pieceOf(confirmation.pieceId);
+          if (Number(piece.status) === PieceStatus.Settled) done.push(confirmation.pieceId);
+          else open.push(confirmation);
+        }
+        if (done.length > 0) await store.markConfirmed(done, null);
+        confirmed.push(...done);
+        if (open.length === 0) return;
+        const bank = new BankClient(signer, await ledger.getAddress());
+        const receipts = await bank.confirmSettlement(open.map(({ pieceId, bankReference }) => ({ pieceId, bankReference })));
+        this.trace("settlement-mined", { pieces: open.length, transactions: receipts.map((receipt) => receipt.hash) });
+        await store.markConfirmed(
+          open.map((c) => c.pieceId),
+          receipts.map((receipt) => receipt.hash).join(","),
+        );
+        this.trace("settlement-recorded", { pieces: open.length });
+        confirmed.push(...open.map((c) => c.pieceId));
+      });
     }
     return confirmed;
   }
@@ -174,17 +211,21 @@ export class ClearingEngine {
     const grace = Number((await ledger.policy()).gracePeriod);
     const marked: bigint[] = [];
     for (const voucher of await store.vouchers()) {
-      if (voucher.overdue || now < Number(voucher.maturity) + grace) continue;
+      if (voucher.overdue || now < Number(voucher.maturity) + grace || !this.serves(voucher.clearingBank)) continue;
       const unpaid = (await store.payouts({ voucherId: voucher.voucherId })).some((payout) => payout.state !== "booked");
       if (!unpaid) continue;
-      const onChain = await ledger.voucherOf(voucher.voucherId);
-      if (!onChain.overdue && Number(onChain.livePieces) > 0) {
-        const signer = this.options.signerOf(voucher.clearingBank);
-        if (signer === undefined) continue;
-        await (await ledger.connect(signer).markOverdue(voucher.voucherId)).wait();
-      }
-      await store.markOverdue(voucher.voucherId);
-      marked.push(voucher.voucherId);
+      await this.part("default", voucher.clearingBank, async () => {
+        const onChain = await ledger.voucherOf(voucher.voucherId);
+        if (!onChain.overdue && Number(onChain.livePieces) > 0) {
+          const signer = this.options.signerOf(voucher.clearingBank);
+          if (signer === undefined) return;
+          await (await ledger.connect(signer).markOverdue(voucher.voucherId)).wait();
+          this.trace("overdue-mined", { voucher: voucher.voucherId });
+        }
+        await store.markOverdue(voucher.voucherId);
+        this.trace("overdue-recorded", { voucher: voucher.voucherId });
+        marked.push(voucher.voucherId);
+      });
     }
     return marked;
   }
@@ -194,7 +235,7 @@ export class ClearingEngine {
     const { store } = this.options;
     const due: DueVoucher[] = [];
     for (const voucher of await store.vouchers()) {
-      if (now < voucher.lastRoundAt + this.retryAfter) continue;
+      if (now < voucher.lastRoundAt + this.retryAfter || !this.serves(voucher.clearingBank)) continue;
       const rejected = (await store.payouts({ voucherId: voucher.voucherId })).filter((payout) => payout.state === "rejected");
       if (rejected.length > 0) due.push({ voucher: { ...voucher, rounds: voucher.rounds + 1, lastRoundAt: now }, payouts: rejected });
     }
@@ -225,7 +266,8 @@ export class ClearingEngine {
       const [clearingBank, executionDate] = key.split(" ");
       // Numbered per bank and day: a crash before the commit leaves nothing, and the re-run takes the same number.
       const prefix = `EVPAIN-${executionDate.replaceAll("-", "")}-${clearingBank.slice(2, 8).toUpperCase()}-`;
-      const messageId = `${prefix}${(await store.messageCount(prefix)) + 1}`;
+      // Zero-padded so that names sort in the order they were made (the bank executes them in that order).
+      const messageId = `${prefix}${String((await store.messageCount(prefix)) + 1).padStart(4, "0")}`;
       const byIssuer = new Map<string, DueVoucher[]>();
       for (const item of items) byIssuer.set(item.voucher.issuer, [...(byIssuer.get(item.voucher.issuer) ?? []), item]);
       const payments = [...byIssuer].map(([issuer, vouchers], index) => {
@@ -246,6 +288,7 @@ export class ClearingEngine {
         messageName: `${messageId}.xml`,
         xml,
       });
+      this.trace("instruction-recorded", { message: `${messageId}.xml`, vouchers: items.map((item) => item.voucher.voucherId) });
       instructed.push(...items.map((item) => item.voucher.voucherId));
     }
     return instructed;
@@ -253,28 +296,9 @@ export class ClearingEngine {
 
   private async applyBankFile(name: string, xml: string): Promise<void> {
     const { store } = this.options;
-    let statuses: PaymentStatus[] = [];
-    let entries: BookedEntry[] = [];
-    let kind: string;
+    let message: BankMessage;
     try {
-      const message = parseBankMessage(xml);
-      kind = message.kind;
-      if (message.kind === "pain.002") {
-        statuses = [...message.transactions];
-        // A rejection of the whole message or of one payment block may name no transactions: it covers
-        // every payout of that message (or block) the report does not name.
-        const named = new Set(statuses.map((status) => status.endToEndId));
-        const blocks = new Map(message.paymentInformation.map((block) => [block.originalPaymentInformationId, block]));
-        const group = message.groupStatus === "RJCT" ? { reasonCode: message.groupReasonCode, reasonText: message.groupReasonText } : undefined;
-        for (const payout of await store.payouts({ messageName: `${message.originalMessageId}.xml` })) {
-          if (named.has(payout.endToEndId)) continue;
-          const block = payout.paymentInformationId === null ? undefined : blocks.get(payout.paymentInformationId);
-          const rejection = block?.status === "RJCT" ? block : group;
-          if (rejection !== undefined) statuses.push({ endToEndId: payout.endToEndId, status: "RJCT", reasonCode: rejection.reasonCode, reasonText: rejection.reasonText });
-        }
-      } else {
-        entries = message.entries;
-      }
+      message = parseBankMessage(xml);
     } catch (error) {
       await store.applyBankFile({
         messageName: name,
@@ -282,22 +306,31 @@ export class ClearingEngine {
         booked: [],
         rejected: [],
         reversed: [],
-        exceptions: [{ code: "UNKNOWN_END_TO_END_ID", endToEndId: null, message: `The bank file ${name} could not be read: ${(error as Error).message}` }],
+        exceptions: [{ code: "UNREADABLE_BANK_FILE", endToEndId: null, message: `The bank file ${name} could not be read: ${(error as Error).message}` }],
         confirmations: [],
       });
       return;
     }
+    const entries: BookedEntry[] = message.kind === "pain.002" ? [] : message.entries;
+    // A status report may change only the payouts its original message carries now.
+    const carried = message.kind === "pain.002" ? await store.payouts({ messageName: `${message.originalMessageId}.xml` }) : [];
 
     // Only the vouchers this file speaks of: an id matching none of them is unknown either way.
-    const mentioned = [...statuses.map((status) => status.endToEndId), ...entries.flatMap((entry) => (entry.endToEndId === null ? [] : [entry.endToEndId]))];
+    const mentioned = [
+      ...(message.kind === "pain.002" ? message.transactions.map((status) => status.endToEndId) : []),
+      ...carried.map((payout) => payout.endToEndId),
+      ...entries.flatMap((entry) => (entry.endToEndId === null ? [] : [entry.endToEndId])),
+    ];
     const all = await store.payoutsOfVouchersOf(mentioned);
+    const scoped: ScopedStatuses =
+      message.kind === "pain.002" ? scopeStatusReport(message, carried, new Set(all.map((payout) => payout.endToEndId))) : { statuses: [], exceptions: [] };
     const inState = (state: string) => new Set(all.filter((p) => p.state === state).map((p) => p.endToEndId));
     const result = reconcile({
       instructed: all,
       previouslyBooked: inState("booked"),
       previouslyRejected: inState("rejected"),
       previouslyReversed: inState("reversed"),
-      statuses,
+      statuses: scoped.statuses,
       entries,
     });
     // Payouts come sorted by EndToEndId: the first of a piece names it on-chain.
@@ -312,19 +345,46 @@ export class ClearingEngine {
     }
     await store.applyBankFile({
       messageName: name,
-      kind,
+      kind: message.kind,
       booked: result.booked.map((payout) => payout.endToEndId),
       rejected: result.rejected.map(({ payout, reasonCode, reasonText }) => ({ endToEndId: payout.endToEndId, reason: [reasonCode, reasonText].filter(Boolean).join(" ") })),
       reversed: result.reversed.map((payout) => ({ endToEndId: payout.endToEndId, pieceId: payout.pieceId })),
-      exceptions: result.exceptions,
+      exceptions: [...scoped.exceptions, ...result.exceptions],
       confirmations,
     });
   }
 
-  /** The channels of the clearing banks with instructions: only they have anything to answer. */
-  private async banks(): Promise<BankAdapter[]> {
+  /** The served clearing banks with instructions: only they have anything to answer. */
+  private async banks(): Promise<string[]> {
     const banks = new Set((await this.options.store.vouchers()).map((voucher) => voucher.clearingBank.toLowerCase()));
-    return [...banks].map((bank) => this.options.bankOf(bank));
+    return [...banks].filter((bank) => this.serves(bank));
+  }
+
+  private serves(clearingBank: string): boolean {
+    return this.served === null || this.served.has(clearingBank.toLowerCase());
+  }
+
+  /** Runs a step; a failure is recorded and the step's result is empty. */
+  private async step<T>(name: string, run: () => Promise<T[]>): Promise<T[]> {
+    try {
+      return await run();
+    } catch (error) {
+      this.failures.push({ step: name, error: messageOf(error) });
+      return [];
+    }
+  }
+
+  /** One bank's (or one voucher's) part of a step: its failure is recorded, the rest of the step goes on. */
+  private async part(step: string, clearingBank: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.failures.push({ step: `${step} (${clearingBank})`, error: messageOf(error) });
+    }
+  }
+
+  private trace(event: TraceEvent, detail: Record<string, unknown>): void {
+    this.options.trace?.(event, detail);
   }
 
   private bankDay(seconds: number): string {
@@ -335,6 +395,10 @@ export class ClearingEngine {
     const block = await this.options.ledger.runner!.provider!.getBlock("latest");
     return block!.timestamp;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
 
 /** The on-chain bank reference of a piece: its first payment's EndToEndId (hashed when longer than 31 bytes). */

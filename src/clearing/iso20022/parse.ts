@@ -12,8 +12,10 @@ export { readBankMessage, type BankMessageKind, type ParseOptions } from "./dete
 export { parsePain002, type Pain002, type PaymentInformationStatus } from "./pain002.js";
 export { parseBankToCustomer, type BankToCustomer } from "./camt.js";
 
+export type BankMessage = ({ kind: "pain.002" } & Pain002) | BankToCustomer;
+
 /** Any of the three, dispatched on what the message turns out to be. */
-export function parseBankMessage(xml: string, options?: ParseOptions): ({ kind: "pain.002" } & Pain002) | BankToCustomer {
+export function parseBankMessage(xml: string, options?: ParseOptions): BankMessage {
   const { kind, message } = readBankMessage(xml, options);
   return kind === "pain.002" ? { kind, ...pain002From(message) } : bankToCustomerFrom(kind, message);
 }

@@ -5,8 +5,9 @@
  * every one of its payouts is booked (a pledged piece pays the pledgee and the holder).
  *
  * A reversal (an entry with RvslInd true) carries the opposite direction of what it undoes: the return of
- * a payment is a CRDT. It takes a booked payment back out of the booked set, so its piece is not
- * confirmable until the payment is booked again.
+ * a payment is a CRDT. It takes a booked payment back out of the booked set for good: the engine never
+ * instructs a returned payment again, so a later booking under its EndToEndId (a statement repeating the
+ * original booking, a notification delivered twice) is an exception, never a payment.
  */
 import { formatCny } from "../../sdk/money.js";
 import type { BookedEntry, Payout, PaymentStatus } from "../types.js";
@@ -21,6 +22,16 @@ export type ReconciliationExceptionCode =
   | "BOOKED_AFTER_REJECTION"
   /** The bank reversed a booked payment (e.g. the payee's account was closed): it is no longer paid. */
   | "PAYMENT_REVERSED"
+  /** A booking under the EndToEndId of a returned payment: not counted, the payment stays returned. */
+  | "BOOKED_AFTER_REVERSAL"
+  /** The bank refused a payment (DUPL) or a file (DU01) as a duplicate: nothing is rejected or sent again. */
+  | "BANK_REPORTS_DUPLICATE"
+  /** A rejection that arrived after the payout had gone out in a later message. */
+  | "STATUS_OF_EARLIER_MESSAGE"
+  /** A rejection of a whole message or payment block that covers no payout waiting on it. */
+  | "REJECTION_MATCHES_NOTHING"
+  /** A bank file that could not be read at all. */
+  | "UNREADABLE_BANK_FILE"
   /** A reversal of a payment that is not booked (never booked, or already reversed): nothing to undo. */
   | "REVERSAL_WITHOUT_BOOKING";
 
@@ -31,15 +42,11 @@ export interface ReconciliationException {
 }
 
 export interface Reconciliation {
-  /**
-   * Payouts booked in these messages that were not booked before them (never booked, or reversed) and are
-   * still booked at their end. A payment booked before, reversed and booked again within these messages is
-   * in neither list: its state is unchanged (the PAYMENT_REVERSED exception still tells of it).
-   */
+  /** Payouts booked for the first time in these messages and not returned by their end. */
   booked: Payout[];
   /**
-   * Payouts whose booked payment the bank reversed in these messages and that are not booked again by
-   * their end: none of them is in `booked`, and none counts as booked for `confirmablePieces`.
+   * Payouts whose booked payment the bank returned in these messages: none of them is in `booked`, and
+   * none counts as booked for `confirmablePieces`.
    */
   reversed: Payout[];
   /** Payouts the bank rejected (pain.002 RJCT), with its reason. */
@@ -55,8 +62,8 @@ export interface ReconcileInput {
   /** EndToEndIds booked in earlier messages (and not reversed since). */
   previouslyBooked: ReadonlySet<string>;
   /**
-   * EndToEndIds whose booking was reversed in earlier messages and not booked again. An id also found in
-   * `previouslyBooked` counts as reversed: a payment whose money came back must never be confirmed.
+   * EndToEndIds whose booking was reversed in earlier messages. An id also found in `previouslyBooked`
+   * counts as reversed: a payment whose money came back must never be confirmed.
    */
   previouslyReversed?: ReadonlySet<string>;
   /** EndToEndIds rejected in earlier messages. */
@@ -71,7 +78,6 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const booked = new Set(input.previouslyBooked);
   const reversedIds = new Set(input.previouslyReversed ?? []);
   for (const id of reversedIds) booked.delete(id);
-  const bookedBefore = new Set(booked);
   const rejectedIds = new Set(input.previouslyRejected ?? []);
   const result: Reconciliation = { booked: [], reversed: [], rejected: [], exceptions: [], confirmablePieces: [] };
   const exception = (code: ReconciliationExceptionCode, endToEndId: string | null, message: string) =>
@@ -97,7 +103,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
       exception(
         "PAYMENT_REVERSED",
         id,
-        `The bank reversed ${id} of ${formatCny(payout.amount)} after booking it (bank ref ${entry.bankReference ?? "none"}): the money came back, so it no longer counts as paid and piece ${payout.pieceId} is not confirmed unless it is booked again. ` +
+        `The bank reversed ${id} of ${formatCny(payout.amount)} after booking it (bank ref ${entry.bankReference ?? "none"}): the money came back, so it no longer counts as paid and piece ${payout.pieceId} is not confirmed. ` +
           `If the piece was already settled on-chain, it needs manual handling with the bank and the payee.`,
       );
     }
@@ -132,15 +138,14 @@ export function reconcile(input: ReconcileInput): Reconciliation {
       exception("CURRENCY_MISMATCH", id, `${id} was booked in ${entry.currency}; it was instructed in CNY.`);
     } else if (entry.amount !== payout.amount) {
       exception("AMOUNT_MISMATCH", id, `${id} was booked for ${formatCny(entry.amount)}; it was instructed for ${formatCny(payout.amount)}.`);
+    } else if (reversedIds.has(id)) {
+      exception("BOOKED_AFTER_REVERSAL", id, `${id} was reported booked (bank ref ${entry.bankReference ?? "none"}) after the bank had returned it; a returned payment is never instructed again, so this is not counted as paid: check with the bank.`);
     } else if (booked.has(id)) {
       exception("DUPLICATE_BOOKING", id, `${id} was booked again (bank ref ${entry.bankReference ?? "none"}); it was instructed once and must be paid once.`);
     } else {
       if (rejectedIds.has(id)) exception("BOOKED_AFTER_REJECTION", id, `${id} was booked after the bank had rejected it; it is counted as paid, but check with the bank.`);
-      // Booked again after a reversal: the money went out again, so it simply counts as booked. The
-      // PAYMENT_REVERSED exception already told the operator; a second one would say nothing new.
       booked.add(id);
-      if (reversedIds.delete(id)) removePayout(result.reversed, payout);
-      if (!bookedBefore.has(id)) result.booked.push(payout);
+      result.booked.push(payout);
     }
   }
 
