@@ -167,20 +167,34 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
     await setChainTime(firstMaturity - DAY);
     let kills = 0;
     let killsWhileOwed = 0;
+    const killedAfter = new Map<string, number>();
+    const engines: EngineProcess[] = [];
     let fundedLate = false;
     const logs: string[] = [];
     try {
       // Only kills that land while money is still owed count toward the 50; the clock moves a day every
       // third kill, so maturities, defaults and retries keep coming while the kills go on.
-      while (killsWhileOwed < KILLS && kills < 2 * KILLS) {
+      const aimedKills = () => [...killedAfter.values()].reduce((sum, n) => sum + n, 0);
+      while ((killsWhileOwed < KILLS || aimedKills() < KILLS / 2) && kills < 3 * KILLS) {
         const engine = startEngine(configFile, env, logs);
-        await engine.ready;
-        await sleep(Math.floor(random() * 2_500));
+        engines.push(engine);
+        // Most kills are aimed: right after one of the engine's writes (a database commit, a transaction
+        // mined, a file delivered), where a crash leaves one side done and the other not. The rest land
+        // at a random moment.
+        let aimedAt: string | null = null;
+        if (random() < 0.7) {
+          aimedAt = await engine.traceNumber(1 + Math.floor(random() * 4), 4_000);
+          await sleep(Math.floor(random() * 10));
+        } else {
+          await engine.ready;
+          await sleep(Math.floor(random() * 2_500));
+        }
         const owed = (await ledger.outstandingOf(coreA.address)) + (await ledger.outstandingOf(coreB.address));
         engine.process.kill("SIGKILL");
         await engine.exited;
         kills++;
         if (owed > 0n) killsWhileOwed++;
+        if (aimedAt !== null && owed > 0n) killedAfter.set(aimedAt, (killedAfter.get(aimedAt) ?? 0) + 1);
         if (kills % 3 === 0) await setChainTime(BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + DAY);
         // Part of coreB's shortfall arrives while the kills go on (retries under fire); the rest after them.
         if (!fundedLate && killsWhileOwed >= Math.floor(KILLS * 0.6)) {
@@ -192,6 +206,7 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
 
       // One last run, left to finish: everything due is paid and settled, then a clean stop.
       const last = startEngine(configFile, env, logs);
+      engines.push(last);
       await last.ready;
       const deadline = Date.now() + 180_000;
       for (;;) {
@@ -207,6 +222,8 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
     } finally {
       banksOpen = false;
       await bankLoop;
+      // On a failure half-way, no engine may outlive the test.
+      for (const engine of engines) if (engine.process.exitCode === null && engine.process.signalCode === null) engine.process.kill("SIGKILL");
     }
 
     // ---------------------------------------------------------------- proofs
@@ -267,8 +284,15 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
     } finally {
       await store.close();
     }
+    // The kills themselves: at least 50 while money was owed, half of them aimed right after a write, and
+    // after writes of every kind the run makes (a kill between an external effect and its record is what
+    // the engine's look-before-you-act must survive).
     expect(killsWhileOwed).to.be.at.least(KILLS);
-    console.log(`      ${kills} kills (${killsWhileOwed} with money still owed); ${settled.length} pieces settled; ${journal.length} payments; ${overdue.length} voucher(s) overdue; engine log ${logs.length} lines`);
+    const aimed = [...killedAfter.values()].reduce((sum, n) => sum + n, 0);
+    expect(aimed).to.be.at.least(KILLS / 2);
+    expect([...killedAfter.keys()]).to.include.members(["instruction-recorded", "message-delivered", "bank-file-applied", "settlement-mined"]);
+    const after = [...killedAfter].map(([event, n]) => `${event} ×${n}`).join(", ");
+    console.log(`      ${kills} kills (${killsWhileOwed} with money still owed; ${aimed} right after a write: ${after}); ${settled.length} pieces settled; ${journal.length} payments; ${overdue.length} voucher(s) overdue; engine log ${logs.length} lines`);
 
     async function setChainTime(timestamp: bigint) {
       await ethers.provider.send("evm_setNextBlockTimestamp", [Number(timestamp)]);
@@ -283,11 +307,15 @@ interface EngineProcess {
   ready: Promise<void>;
   /** The exit code (null when killed by a signal). */
   exited: Promise<number | null>;
+  /** Resolves with the `n`-th write the engine traces (its kind), or null if none comes in time. */
+  traceNumber(n: number, timeoutMs: number): Promise<string | null>;
 }
 
 function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[]): EngineProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/clearing/main.ts", "--config", configFile], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/clearing/main.ts", "--config", configFile, "--trace"], { env, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const traces: string[] = [];
+  const waiting: Array<{ n: number; resolve: (what: string | null) => void }> = [];
   const ready = new Promise<void>((resolve, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -295,6 +323,11 @@ function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[])
       const lines = buffered.split("\n");
       buffered = lines.pop()!;
       for (const line of lines) {
+        if (line.includes('"event":"trace"')) {
+          traces.push((JSON.parse(line) as { what: string }).what);
+          for (const waiter of waiting.filter((w) => traces.length >= w.n)) waiter.resolve(traces[waiter.n - 1]);
+          continue;
+        }
         logs.push(line);
         if (line.includes('"event":"started"')) resolve();
       }
@@ -302,7 +335,14 @@ function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[])
     child.stderr!.on("data", (chunk: Buffer) => logs.push(...chunk.toString().trim().split("\n")));
     void exited.then((code) => reject(new Error(`the engine exited (code ${code}) before it started:\n${logs.slice(-20).join("\n")}`)));
   });
-  return { process: child, ready, exited };
+  ready.catch(() => undefined); // an aimed kill may come before "started"
+  const traceNumber = (n: number, timeoutMs: number) =>
+    new Promise<string | null>((resolve) => {
+      if (traces.length >= n) return resolve(traces[n - 1]);
+      const timer = setTimeout(() => resolve(null), timeoutMs);
+      waiting.push({ n, resolve: (what) => (clearTimeout(timer), resolve(what)) });
+    });
+  return { process: child, ready, exited, traceNumber };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -18,7 +18,17 @@ export interface RunningAnvil {
 }
 
 export async function startAnvil(options: { accounts?: number; startTimeoutMs?: number } = {}): Promise<RunningAnvil> {
-  const port = await freePort();
+  // The free port is free when asked, not necessarily when anvil binds it: try another on failure.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), options);
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOn(port: number, options: { accounts?: number; startTimeoutMs?: number }): Promise<RunningAnvil> {
   const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--accounts", String(options.accounts ?? 20), "--silent"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
