@@ -127,4 +127,16 @@ describe("clearing engine faults", function () {
     expect(await onlyY.tick()).to.deep.equal({ planned: [], sent: [], ingested: [], confirmed: [], markedOverdue: [], retried: [], held: [], failures: [] });
     expect((await store.payouts()).map((p) => p.state)).to.deep.equal(["rejected"]);
   });
+
+  it("the store refuses to put a payout that is waiting on one message into another", async function () {
+    const voucher = { voucherId: 9n, issuer: c.actors.coreA.address, clearingBank: c.actors.bankX.address, maturity: 1n, owed: 100n, rounds: 1, lastRoundAt: 0, overdue: false };
+    const payout = { voucherId: 9n, pieceId: 9n << 16n, role: "holder" as const, payee: c.actors.supplierA.address, amount: 100n, endToEndId: "EV-9-0-H" };
+    await store.recordInstruction({ clearingBank: voucher.clearingBank, vouchers: [voucher], payouts: [payout], messageName: "M-1.xml", xml: "<first/>" });
+    const second = await store
+      .recordInstruction({ clearingBank: voucher.clearingBank, vouchers: [{ ...voucher, rounds: 2 }], payouts: [payout], messageName: "M-2.xml", xml: "<second/>" })
+      .then(() => null, (error: Error) => error.message);
+    expect(second).to.equal("payout EV-9-0-H is already instructed or paid; M-2.xml is not recorded");
+    expect((await store.unsentMessages()).map((message) => message.name)).to.deep.equal(["M-1.xml"]);
+    expect((await store.voucher(9n))!.rounds).to.equal(1);
+  });
 });

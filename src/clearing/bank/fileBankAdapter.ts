@@ -4,7 +4,7 @@
  * A file appears whole or not at all (written under a temporary name, then renamed), and processed inbox
  * files move to an archive, so a crash between any two steps leaves nothing half-done.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import { type BankAdapter, type BankMessage, BankMessageConflictError } from "./bankAdapter.js";
 
@@ -32,7 +32,14 @@ export class FileBankAdapter implements BankAdapter {
       throw new BankMessageConflictError(message.name);
     }
     const temporary = path.join(this.dirs.outbox, `.${message.name}.${process.pid}.tmp`);
-    await writeFile(temporary, message.xml, "utf8");
+    // On disk before it is named: the engine marks it sent next, and a power loss must not lose it.
+    const handle = await open(temporary, "w");
+    try {
+      await handle.writeFile(message.xml, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, target);
   }
 

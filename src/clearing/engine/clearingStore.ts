@@ -74,14 +74,17 @@ export class ClearingStore {
         );
       }
       for (const payout of payouts) {
-        await tx.query(
+        const written = await tx.query(
           `INSERT INTO clearing_payouts (end_to_end_id, voucher_id, piece_id, role, payee, amount, message_name, payment_information_id, state)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'instructed')
            ON CONFLICT (end_to_end_id) DO UPDATE
              SET message_name = EXCLUDED.message_name, payment_information_id = EXCLUDED.payment_information_id, state = 'instructed', reason = NULL
-           WHERE clearing_payouts.state = 'rejected'`,
+           WHERE clearing_payouts.state = 'rejected'
+           RETURNING end_to_end_id`,
           [payout.endToEndId, payout.voucherId.toString(), payout.pieceId.toString(), payout.role, payout.payee, payout.amount.toString(), messageName, payout.paymentInformationId ?? null],
         );
+        // Neither new nor rejected: it is waiting on (or paid by) another message, and must not go out twice.
+        if (written.length === 0) throw new Error(`payout ${payout.endToEndId} is already instructed or paid; ${messageName} is not recorded`);
       }
       await tx.query(`INSERT INTO clearing_outbox (message_name, clearing_bank, xml) VALUES ($1, $2, $3)`, [messageName, clearingBank, xml]);
     });
