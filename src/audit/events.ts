@@ -3,6 +3,7 @@
  * of the VoucherLedger ABI (the ledger inherits the registry, AccessControl and Pausable, so one contract
  * emits them all). Addresses are checksummed, money is bigint fen, small integers are numbers.
  */
+import type { PolicySettings } from "../sdk/clients/operator.js";
 
 /** Where an event sits in the chain; events are ordered by (blockNumber, logIndex). */
 export interface EventPosition {
@@ -14,15 +15,7 @@ export interface EventPosition {
 }
 
 /** The consortium policy as `PolicyUpdated` carries it (contracts/types/VoucherTypes.sol). */
-export interface PolicyValues {
-  minPieceAmount: bigint;
-  maxTerm: number;
-  enhancedReviewTerm: number;
-  gracePeriod: number;
-  maxLivePieces: number;
-  maxDepth: number;
-  attestationQuorum: number;
-}
+export type PolicyValues = PolicySettings;
 
 /** The arguments of each event, by event name. */
 export interface EventArgs {

@@ -8,6 +8,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { getAddress, isAddress } from "ethers";
 import {
+  ConfigProblemsError,
   chainSchema,
   databaseSchema,
   readJsonFile,
@@ -77,10 +78,10 @@ export interface ClearingConfig {
 
 export const CLEARING_CONFIG_DEFAULTS = { tickIntervalSeconds: 5, retryAfterSeconds: 86_400, utcOffsetMinutes: 480 } as const;
 
-export class ClearingConfigError extends Error {
-  readonly code = "CLEARING_CONFIG_INVALID";
-  constructor(readonly problems: string[]) {
-    super(`The clearing configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+export class ClearingConfigError extends ConfigProblemsError {
+  declare readonly code: "CLEARING_CONFIG_INVALID";
+  constructor(problems: string[]) {
+    super("CLEARING_CONFIG_INVALID", "clearing", problems);
   }
 }
 

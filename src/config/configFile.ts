@@ -39,6 +39,17 @@ export const databaseSchema = {
 export type DatabaseFileConfig = { kind: "pglite"; dataDir: string } | { kind: "pglite-memory" } | { kind: "postgres"; urlEnv: string };
 export type ResolvedDatabaseConfig = Exclude<DatabaseConfig, { kind: "postgres" }> | { kind: "postgres"; connectionString: Secret<string> };
 
+/** Every problem of a service's configuration, listed in one error (the caller names the service). */
+export class ConfigProblemsError extends Error {
+  constructor(
+    readonly code: string,
+    service: string,
+    readonly problems: string[],
+  ) {
+    super(`The ${service} configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
 /** The schema's complaints, one line each, naming the place in the file. */
 export function schemaProblems(validate: ValidateFunction, raw: unknown): string[] {
   if (validate(raw)) return [];

@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { Wallet, getAddress, isAddress, isHexString } from "ethers";
 import {
+  ConfigProblemsError,
   chainSchema,
   databaseSchema,
   envNameSchema as envName,
@@ -109,10 +110,10 @@ export const ORACLE_CONFIG_DEFAULTS = {
   verifierTimeoutMs: 5_000,
 } as const;
 
-export class OracleConfigError extends Error {
-  readonly code = "ORACLE_CONFIG_INVALID";
-  constructor(readonly problems: string[]) {
-    super(`The oracle configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+export class OracleConfigError extends ConfigProblemsError {
+  declare readonly code: "ORACLE_CONFIG_INVALID";
+  constructor(problems: string[]) {
+    super("ORACLE_CONFIG_INVALID", "oracle", problems);
   }
 }
 

@@ -8,11 +8,10 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { parseCsv } from "../../src/audit/csv.js";
-import { startAnvil, type RunningAnvil } from "../helpers/anvil.js";
+import { freePort, startAnvil, type RunningAnvil } from "../helpers/anvil.js";
 import { buildHonest, plantPatterns, type Connection, type Honest } from "./scenario.js";
 
 interface Result {
@@ -33,16 +32,6 @@ function evoucher(args: string[]): Promise<Result> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const NO_STACK_TRACE = /\n\s+at\s/;
 

@@ -72,7 +72,8 @@ function anvilBinary(): string {
   return path.resolve("node_modules/.bin/anvil");
 }
 
-function freePort(): Promise<number> {
+/** A port of 127.0.0.1 free at the time of asking. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
