@@ -196,7 +196,7 @@ const PIECES = vouchers.length * PIECES_PER_VOUCHER;
 
 const messageIdOf = (voucherId: bigint) => `EVPAIN-${voucherId}-1`;
 
-/** What ClearingEngine.instruct builds for a voucher's first round. */
+/** One pain.001 per voucher (115 transactions): the engine groups a bank's vouchers of a day into one message, which only makes fewer, larger files of the same transactions. */
 function pain001Of(plan: PayoutPlan): string {
   const debtor = directory.memberOf(plan.issuer)!;
   const messageId = messageIdOf(plan.voucherId);
