@@ -33,6 +33,8 @@ import { buildFactoring, buildPledge, DAY, deployConsortium, issueVoucher, trans
 const SEED = Number(process.env.CRASH_TEST_SEED ?? 20261122);
 /** 50 (the requirement); fewer only to debug the test itself. */
 const KILLS = Number(process.env.CRASH_TEST_KILLS ?? 50);
+/** Writes that every run must have been killed right after at least once. */
+const AIMED_KINDS = ["instruction-recorded", "message-delivered", "bank-file-applied", "settlement-mined"];
 const VOUCHERS = 8;
 const PIECES_PER_VOUCHER = 30;
 /** The fixture's signer order: bankX and bankY are accounts 7 and 8 of the node. */
@@ -175,7 +177,8 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
       // Only kills that land while money is still owed count toward the 50; the clock moves a day every
       // third kill, so maturities, defaults and retries keep coming while the kills go on.
       const aimedKills = () => [...killedAfter.values()].reduce((sum, n) => sum + n, 0);
-      while ((killsWhileOwed < KILLS || aimedKills() < KILLS / 2) && kills < 3 * KILLS) {
+      const missingKinds = () => AIMED_KINDS.filter((kind) => !killedAfter.has(kind));
+      while ((killsWhileOwed < KILLS || aimedKills() < KILLS / 2 || missingKinds().length > 0) && kills < 3 * KILLS) {
         const engine = startEngine(configFile, env, logs);
         engines.push(engine);
         // Most kills are aimed: right after one of the engine's writes (a database commit, a transaction
@@ -183,7 +186,9 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
         // at a random moment.
         let aimedAt: string | null = null;
         if (random() < 0.7) {
-          aimedAt = await engine.traceNumber(1 + Math.floor(random() * 4), 4_000);
+          // A kind of write not hit yet, if any: else the 1st to 4th write of whatever kind.
+          const missing = missingKinds();
+          aimedAt = missing.length > 0 && random() < 0.5 ? await engine.trace(missing[Math.floor(random() * missing.length)], 1, 4_000) : await engine.trace(null, 1 + Math.floor(random() * 4), 4_000);
           await sleep(Math.floor(random() * 10));
         } else {
           await engine.ready;
@@ -290,7 +295,7 @@ describe("clearing engine killed with SIGKILL while it clears", function () {
     expect(killsWhileOwed).to.be.at.least(KILLS);
     const aimed = [...killedAfter.values()].reduce((sum, n) => sum + n, 0);
     expect(aimed).to.be.at.least(KILLS / 2);
-    expect([...killedAfter.keys()]).to.include.members(["instruction-recorded", "message-delivered", "bank-file-applied", "settlement-mined"]);
+    expect([...killedAfter.keys()]).to.include.members(AIMED_KINDS);
     const after = [...killedAfter].map(([event, n]) => `${event} ×${n}`).join(", ");
     console.log(`      ${kills} kills (${killsWhileOwed} with money still owed; ${aimed} right after a write: ${after}); ${settled.length} pieces settled; ${journal.length} payments; ${overdue.length} voucher(s) overdue; engine log ${logs.length} lines`);
 
@@ -307,15 +312,16 @@ interface EngineProcess {
   ready: Promise<void>;
   /** The exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** Resolves with the `n`-th write the engine traces (its kind), or null if none comes in time. */
-  traceNumber(n: number, timeoutMs: number): Promise<string | null>;
+  /** Resolves with the kind of the `n`-th write (of `kind`, or of any kind when null), or null if none comes in time. */
+  trace(kind: string | null, n: number, timeoutMs: number): Promise<string | null>;
 }
 
 function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[]): EngineProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/clearing/main.ts", "--config", configFile, "--trace"], { env, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const traces: string[] = [];
-  const waiting: Array<{ n: number; resolve: (what: string | null) => void }> = [];
+  const waiting: Array<{ kind: string | null; n: number; resolve: (what: string | null) => void }> = [];
+  const count = (kind: string | null) => (kind === null ? traces.length : traces.filter((what) => what === kind).length);
   const ready = new Promise<void>((resolve, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -324,8 +330,9 @@ function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[])
       buffered = lines.pop()!;
       for (const line of lines) {
         if (line.includes('"event":"trace"')) {
-          traces.push((JSON.parse(line) as { what: string }).what);
-          for (const waiter of waiting.filter((w) => traces.length >= w.n)) waiter.resolve(traces[waiter.n - 1]);
+          const what = (JSON.parse(line) as { what: string }).what;
+          traces.push(what);
+          for (const waiter of waiting.filter((w) => count(w.kind) === w.n && (w.kind === null || w.kind === what))) waiter.resolve(what);
           continue;
         }
         logs.push(line);
@@ -336,13 +343,13 @@ function startEngine(configFile: string, env: NodeJS.ProcessEnv, logs: string[])
     void exited.then((code) => reject(new Error(`the engine exited (code ${code}) before it started:\n${logs.slice(-20).join("\n")}`)));
   });
   ready.catch(() => undefined); // an aimed kill may come before "started"
-  const traceNumber = (n: number, timeoutMs: number) =>
+  const trace = (kind: string | null, n: number, timeoutMs: number) =>
     new Promise<string | null>((resolve) => {
-      if (traces.length >= n) return resolve(traces[n - 1]);
+      if (count(kind) >= n) return resolve(kind ?? traces[n - 1]);
       const timer = setTimeout(() => resolve(null), timeoutMs);
-      waiting.push({ n, resolve: (what) => (clearTimeout(timer), resolve(what)) });
+      waiting.push({ kind, n, resolve: (what) => (clearTimeout(timer), resolve(what)) });
     });
-  return { process: child, ready, exited, traceNumber };
+  return { process: child, ready, exited, trace };
 }
 
 function sleep(ms: number): Promise<void> {
