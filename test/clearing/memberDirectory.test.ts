@@ -42,7 +42,19 @@ describe("member directory", function () {
     const payable = CONSORTIUM.members.filter((m) => (m.roles & (MemberRole.CoreEnterprise | MemberRole.Supplier | MemberRole.Bank)) !== 0);
 
     it("covers every core enterprise, supplier and bank of the example consortium, by address, USCC and name", function () {
-      expect(payable.map((m) => m.key).sort()).to.deep.equal(["bankX", "bankY", "coreA", "coreB", "supplierA", "supplierB"]);
+      expect(payable.map((m) => m.key).sort()).to.deep.equal([
+        "bankX",
+        "bankY",
+        "coreA",
+        "coreB",
+        "supplierA",
+        "supplierB",
+        "supplierC",
+        "supplierD",
+        "supplierE",
+        "supplierF",
+        "supplierG",
+      ]);
       for (const member of payable) {
         const entry = directory.memberOf(member.address);
         expect(entry, member.key).to.not.equal(undefined);
@@ -90,8 +102,8 @@ describe("member directory", function () {
         d.members[2].bankAccount.accountNumber = "1".repeat(33);
         d.members[3].bankAccount.bankName = " ";
         d.members[3].bankAccount.swift = "XXXXCNSH";
-        d.members[4].bankAccount.name = "浦东商业银行";
-        d.members[5] = "bankY";
+        d.members[9].bankAccount.name = "浦东商业银行"; // bankX
+        d.members[10] = "bankY";
       });
       expect(problemsOf(raw)).to.deep.equal([
         "extra: unknown field (expected one of members)",
@@ -103,8 +115,8 @@ describe("member directory", function () {
         "members[2].bankAccount.cnaps: expected a CNAPS code of exactly 12 digits, got 313305000042",
         "members[3].bankAccount.swift: unknown field (expected one of name, accountNumber, cnaps, bankName)",
         'members[3].bankAccount.bankName: expected a non-empty string, got " "',
-        'members[4].bankAccount.name: "浦东商业银行" is not the member\'s registered name "浦东商业银行股份有限公司上海分行"',
-        "members[5]: expected an object",
+        'members[9].bankAccount.name: "浦东商业银行" is not the member\'s registered name "浦东商业银行股份有限公司上海分行"',
+        "members[10]: expected an object",
       ]);
     });
 
@@ -115,13 +127,13 @@ describe("member directory", function () {
         d.members.push({ account: "0x0000000000000000000000000000000000000000" });
       });
       expect(problemsOf(raw)).to.deep.equal([
-        'members[8].account: expected a member\'s address, got "0x0000000000000000000000000000000000000000"',
-        "members[8].uscc: undefined is not a valid unified social credit code",
-        "members[8].name: expected a non-empty string, got undefined",
-        "members[8].bankAccount: expected an object with name, accountNumber, cnaps and bankName",
-        `account ${CORE_A} is listed twice (members[0] and members[6])`,
-        "USCC 91310115MA1K3YJ84X is listed twice (members[0] and members[6])",
-        "USCC 91440300MA5DC1RE52 is listed twice (members[1] and members[7])",
+        'members[13].account: expected a member\'s address, got "0x0000000000000000000000000000000000000000"',
+        "members[13].uscc: undefined is not a valid unified social credit code",
+        "members[13].name: expected a non-empty string, got undefined",
+        "members[13].bankAccount: expected an object with name, accountNumber, cnaps and bankName",
+        `account ${CORE_A} is listed twice (members[0] and members[11])`,
+        "USCC 91310115MA1K3YJ84X is listed twice (members[0] and members[11])",
+        "USCC 91440300MA5DC1RE52 is listed twice (members[1] and members[12])",
       ]);
     });
 

@@ -29,19 +29,25 @@ function problemsOf(raw: unknown): string[] {
   expect.fail("expected parseConsortiumConfig to throw a ConsortiumConfigError");
 }
 
-// Accounts of the example (Hardhat's default mnemonic), checksummed.
+// Accounts of the example (Hardhat's default mnemonic, account #0 the admin, #1..#15 the members), checksummed.
 const ADMIN = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const OPERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const CORE_A = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const CORE_B = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const SUPPLIER_A = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 const SUPPLIER_B = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const SUPPLIER_C = "0xBcd4042DE499D14e55001CcbB24a551F3b954096";
+const SUPPLIER_D = "0x71bE63f3384f5fb98995898A86B02Fb2426c5788";
+const SUPPLIER_E = "0xFABB0ac9d68B0B445fB7357272Ff202C5651694a";
+const SUPPLIER_F = "0x1CBd3b2770909D4e10f157cABC84C7264073C9Ec";
+const SUPPLIER_G = "0xdF3e18d64BC6A983f673Ab319CCaE4f1a57C7097";
 const BANK_X = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
 const BANK_Y = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
 const ORACLE_1 = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
+const ORACLE_2 = "0xcd3B766CCDd6AE721141F452C550Ca635964ce71";
 const AUDITOR = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
-/** A well-formed address no example member uses. */
-const FREE_ADDRESS = "0xBcd4042DE499D14e55001CcbB24a551F3b954096";
+/** A well-formed address no example member uses: development account #16, the first after the members. */
+const FREE_ADDRESS = "0x2546BcD3c84621e976D8185a91A922aE77ECEc30";
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -64,12 +70,18 @@ describe("parseConsortiumConfig()", function () {
         ["operator", "operator", MemberRole.Operator, OPERATOR, "91310115MA1K4LRN1A", 0],
         ["auditor", "auditors", MemberRole.Auditor, AUDITOR, "91310000MA1FL7TX21", 0],
         ["oracle1", "oracles", MemberRole.Oracle, ORACLE_1, "91310115MA1H9CQW3Q", 0],
+        ["oracle2", "oracles", MemberRole.Oracle, ORACLE_2, "91310115MA1H7TWKCP", 0],
         ["bankX", "banks", MemberRole.Bank, BANK_X, "913100001000123452", 0],
         ["bankY", "banks", MemberRole.Bank, BANK_Y, "91440300100023456D", 0],
         ["coreA", "coreEnterprises", MemberRole.CoreEnterprise, CORE_A, "91310115MA1K3YJ84X", 0],
         ["coreB", "coreEnterprises", MemberRole.CoreEnterprise, CORE_B, "91440300MA5DC1RE52", 0],
         ["supplierA", "suppliers", MemberRole.Supplier, SUPPLIER_A, "91320500MA1MXQ3T6M", 0],
         ["supplierB", "suppliers", MemberRole.Supplier, SUPPLIER_B, "91340100MA2NH0UK7U", 0],
+        ["supplierC", "suppliers", MemberRole.Supplier, SUPPLIER_C, "91320200MA1W8KQ7XC", 0],
+        ["supplierD", "suppliers", MemberRole.Supplier, SUPPLIER_D, "91330200MA2GL4NB6R", 0],
+        ["supplierE", "suppliers", MemberRole.Supplier, SUPPLIER_E, "91320400MA1Q6T2XH4", 0],
+        ["supplierF", "suppliers", MemberRole.Supplier, SUPPLIER_F, "91370200MA3C8PRE4G", 0],
+        ["supplierG", "suppliers", MemberRole.Supplier, SUPPLIER_G, "91420100MA4K2D7LNN", 0],
       ]);
     });
 
@@ -93,7 +105,13 @@ describe("parseConsortiumConfig()", function () {
       expect(plan.admin).to.equal(ADMIN);
       expect(plan.name).to.equal("Example supply chain consortium");
       expect([...plan.byKey.keys()]).to.deep.equal(plan.members.map((m) => m.key));
-      expect(plan.byKey.get("bankY")).to.equal(plan.members[4]);
+      expect(plan.byKey.get("bankY")).to.equal(plan.members[5]);
+    });
+
+    it("leaves FREE_ADDRESS, which these tests take as nobody's, to no member and not to the admin", function () {
+      const plan = parseConsortiumConfig(example());
+      expect(plan.members.map((m) => m.address)).to.not.include(FREE_ADDRESS);
+      expect(plan.admin).to.not.equal(FREE_ADDRESS);
     });
   });
 
@@ -169,7 +187,20 @@ describe("parseConsortiumConfig()", function () {
       );
       expect(plan.admin).to.equal(undefined);
       expect(plan.name).to.equal(undefined);
-      expect(plan.members.map((m) => m.key)).to.deep.equal(["operator", "bankX", "bankY", "coreA", "coreB", "supplierA", "supplierB"]);
+      expect(plan.members.map((m) => m.key)).to.deep.equal([
+        "operator",
+        "bankX",
+        "bankY",
+        "coreA",
+        "coreB",
+        "supplierA",
+        "supplierB",
+        "supplierC",
+        "supplierD",
+        "supplierE",
+        "supplierF",
+        "supplierG",
+      ]);
     });
   });
 

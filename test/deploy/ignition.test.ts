@@ -100,7 +100,7 @@ describe("VoucherLedgerModule (Ignition, deploy/modules/VoucherLedger.ts)", func
       const { contracts, signers } = await networkHelpers.loadFixture(defaultDeployment);
       const config = JSON.parse(readFileSync(EXAMPLE_CONFIG, "utf8")) as ConsortiumConfig;
       const result = await onboardConsortium(signers[0], contracts.ledger, config);
-      expect(result.sent).to.equal(13);
+      expect(result.sent).to.equal(19); // 15 members registered, then a credit line and a clearing bank for each of 2 core enterprises
       const operator = signers[1]; // the example's operator is account 1
       expect(await contracts.ledger.isActiveWith(operator.address, MemberRole.Operator)).to.equal(true);
       const effectiveFrom = BigInt(await networkHelpers.time.latest()) + 86_400n;

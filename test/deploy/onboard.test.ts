@@ -30,16 +30,26 @@ const EXPECTED_MEMBERS: Array<[key: string, address: string, uscc: string, roles
   ["operator", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "91310115MA1K4LRN1A", MemberRole.Operator],
   ["auditor", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", "91310000MA1FL7TX21", MemberRole.Auditor],
   ["oracle1", "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f", "91310115MA1H9CQW3Q", MemberRole.Oracle],
+  ["oracle2", "0xcd3B766CCDd6AE721141F452C550Ca635964ce71", "91310115MA1H7TWKCP", MemberRole.Oracle],
   ["bankX", "0x976EA74026E726554dB657fA54763abd0C3a0aa9", "913100001000123452", MemberRole.Bank],
   ["bankY", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955", "91440300100023456D", MemberRole.Bank],
   ["coreA", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "91310115MA1K3YJ84X", MemberRole.CoreEnterprise],
   ["coreB", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "91440300MA5DC1RE52", MemberRole.CoreEnterprise],
   ["supplierA", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "91320500MA1MXQ3T6M", MemberRole.Supplier],
   ["supplierB", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", "91340100MA2NH0UK7U", MemberRole.Supplier],
+  ["supplierC", "0xBcd4042DE499D14e55001CcbB24a551F3b954096", "91320200MA1W8KQ7XC", MemberRole.Supplier],
+  ["supplierD", "0x71bE63f3384f5fb98995898A86B02Fb2426c5788", "91330200MA2GL4NB6R", MemberRole.Supplier],
+  ["supplierE", "0xFABB0ac9d68B0B445fB7357272Ff202C5651694a", "91320400MA1Q6T2XH4", MemberRole.Supplier],
+  ["supplierF", "0x1CBd3b2770909D4e10f157cABC84C7264073C9Ec", "91370200MA3C8PRE4G", MemberRole.Supplier],
+  ["supplierG", "0xdF3e18d64BC6A983f673Ab319CCaE4f1a57C7097", "91420100MA4K2D7LNN", MemberRole.Supplier],
 ];
 const ADDRESS = Object.fromEntries(EXPECTED_MEMBERS.map(([key, address]) => [key, address]));
 const CREDIT_LINE_A = 10_000_000_000n;
 const CREDIT_LINE_B = 5_000_000_000n;
+/** Transactions of a run over the example on a fresh ledger: 15 registrations, then a credit line and a clearing bank for each of the 2 core enterprises. */
+const FRESH_RUN_SENT = 19;
+/** The first development account after the example's admin (#0) and members (#1..#15): the tests' other admin; the next (#17) is their outsider. */
+const FIRST_FREE_ACCOUNT = 16;
 
 /** Every step of a run over the example when the chain already matches it, in order. */
 const ALL_SKIPPED_STEPS = [
@@ -75,11 +85,14 @@ async function onboardingErrorOf(promise: Promise<unknown>): Promise<OnboardingE
 }
 
 describe("onboardConsortium()", function () {
-  /** A fresh ledger whose admin is account 0 (the example's admin); accounts 1..9 are the example's members. */
+  /**
+   * A fresh ledger whose admin is account 0 (the example's admin); accounts 1..15 are the example's members,
+   * so the other admin and the outsider are accounts 16 and 17 (of the embedded network's 20).
+   */
   async function ledgerFixture() {
     const signers = await ethers.getSigners();
     const [admin] = signers;
-    const [otherAdmin, outsider] = signers.slice(14);
+    const [otherAdmin, outsider] = signers.slice(FIRST_FREE_ACCOUNT, FIRST_FREE_ACCOUNT + 2);
     const ledger = (await ethers.deployContract("VoucherLedger", [admin.address, DEFAULT_POLICY])) as unknown as VoucherLedger;
     return { actors: { admin, otherAdmin, outsider }, contracts: { ledger }, ledgerAddress: await ledger.getAddress() };
   }
@@ -92,6 +105,18 @@ describe("onboardConsortium()", function () {
     const result = await onboardConsortium(f.actors.admin, f.contracts.ledger, example() as ConsortiumConfig, { log: (line) => lines.push(line) });
     return { ...f, result, lines, nonceBefore };
   }
+
+  describe("the accounts these tests use", function () {
+    it("give the other admin and the outsider accounts that are neither the example's admin nor any of its members", async function () {
+      const { actors } = await networkHelpers.loadFixture(ledgerFixture);
+      const taken = [example().admin, ...EXPECTED_MEMBERS.map(([, address]) => address)];
+      expect(actors.otherAdmin, "otherAdmin").to.not.equal(undefined);
+      expect(actors.outsider, "outsider").to.not.equal(undefined);
+      expect(taken).to.not.include(actors.otherAdmin.address);
+      expect(taken).to.not.include(actors.outsider.address);
+      expect(actors.otherAdmin.address).to.not.equal(actors.outsider.address);
+    });
+  });
 
   describe("on a fresh ledger with the example config", function () {
     it("registers every member as Active with its roles, USCC and group 0", async function () {
@@ -128,8 +153,8 @@ describe("onboardConsortium()", function () {
     it("sends one transaction per member and two per core enterprise, and reports each", async function () {
       const { actors, result, nonceBefore, ledgerAddress } = await networkHelpers.loadFixture(onboardedFixture);
       expect(result.ledger).to.equal(ledgerAddress);
-      expect(result.sent).to.equal(13);
-      expect((await nonceOf(actors.admin)) - nonceBefore).to.equal(13);
+      expect(result.sent).to.equal(FRESH_RUN_SENT);
+      expect((await nonceOf(actors.admin)) - nonceBefore).to.equal(FRESH_RUN_SENT);
       expect(sentSteps(result)).to.deep.equal([
         ...EXPECTED_MEMBERS.map(([key]): [string, string] => ["registerMember", key]),
         ["setCreditLine", "coreA"],
@@ -137,7 +162,7 @@ describe("onboardConsortium()", function () {
         ["setCreditLine", "coreB"],
         ["setClearingBank", "coreB"],
       ]);
-      expect(result.steps).to.have.length(13);
+      expect(result.steps).to.have.length(FRESH_RUN_SENT);
     });
 
     it("reports the hash of a mined transaction from the admin for every step it sent", async function () {
@@ -152,16 +177,16 @@ describe("onboardConsortium()", function () {
 
     it("logs one line per transaction sent", async function () {
       const { lines } = await networkHelpers.loadFixture(onboardedFixture);
-      expect(lines).to.have.length(13);
+      expect(lines).to.have.length(FRESH_RUN_SENT);
       expect(lines[0]).to.equal("  registered Pujiang Chain SCF Information Services (91310115MA1K4LRN1A) as operator");
-      expect(lines[9]).to.equal("  set credit line of coreA to 10000000000 fen");
-      expect(lines[12]).to.equal("  set clearing bank of coreB to bankY");
+      expect(lines[15]).to.equal("  set credit line of coreA to 10000000000 fen");
+      expect(lines[18]).to.equal("  set clearing bank of coreB to bankY");
     });
 
     it("accepts a parsed plan as well as the raw config, and the ledger's address as well as the contract", async function () {
       const { actors, contracts, ledgerAddress } = await networkHelpers.loadFixture(ledgerFixture);
       const result = await onboardConsortium(actors.admin, ledgerAddress, parseConsortiumConfig(example()));
-      expect(result.sent).to.equal(13);
+      expect(result.sent).to.equal(FRESH_RUN_SENT);
       expect(await contracts.ledger.clearingBankOf(ADDRESS.coreB)).to.equal(ADDRESS.bankY);
       expect((await contracts.ledger.memberOf(ADDRESS.supplierB)).roles).to.equal(BigInt(MemberRole.Supplier));
     });
@@ -243,7 +268,7 @@ describe("onboardConsortium()", function () {
       const { actors, contracts } = await networkHelpers.loadFixture(onboardedFixture);
       const newcomer = actors.outsider.address;
       const config = exampleWith((c) => {
-        c.suppliers.push({ key: "supplierC", name: "Wuxi Bearings", uscc: testUscc(700), address: newcomer, groupId: 2 });
+        c.suppliers.push({ key: "supplierH", name: "Xiamen Bearings", uscc: testUscc(700), address: newcomer, groupId: 2 });
         c.coreEnterprises[1].extraRoles = ["Supplier"];
         c.coreEnterprises[1].creditLineFen = "7000000000";
         c.oracles[0].groupId = 9;
@@ -252,7 +277,7 @@ describe("onboardConsortium()", function () {
       expect(sentSteps(result)).to.deep.equal([
         ["setRelatedPartyGroup", "oracle1"],
         ["setMemberRoles", "coreB"],
-        ["registerMember", "supplierC"],
+        ["registerMember", "supplierH"],
         ["setCreditLine", "coreB"],
       ]);
       const added = await contracts.ledger.memberOf(newcomer);
@@ -290,14 +315,14 @@ describe("onboardConsortium()", function () {
     it("finds the conflict on the last member before sending anything (the admin's nonce is unchanged)", async function () {
       const { actors, contracts } = await networkHelpers.loadFixture(ledgerFixture);
       const otherUscc = testUscc(801);
-      await contracts.ledger.connect(actors.admin).registerMember(ADDRESS.supplierB, usccToBytes18(otherUscc), MemberRole.Supplier, 0);
+      await contracts.ledger.connect(actors.admin).registerMember(ADDRESS.supplierG, usccToBytes18(otherUscc), MemberRole.Supplier, 0);
       const nonceBefore = await nonceOf(actors.admin);
 
       const error = await onboardingErrorOf(onboardConsortium(actors.admin, contracts.ledger, example() as ConsortiumConfig));
 
       expect(error.code).to.equal("ONBOARDING_CONFLICT");
       expect(error.message).to.equal(
-        `onboarding: supplierB (${ADDRESS.supplierB}) is registered under USCC ${otherUscc}, the config says 91340100MA2NH0UK7U`,
+        `onboarding: supplierG (${ADDRESS.supplierG}) is registered under USCC ${otherUscc}, the config says 91420100MA4K2D7LNN`,
       );
       expect(await nonceOf(actors.admin)).to.equal(nonceBefore);
       for (const [key, address] of EXPECTED_MEMBERS.slice(0, -1)) {
@@ -327,15 +352,15 @@ describe("onboardConsortium()", function () {
 
     it("finds the USCC taken on the last member before sending anything (the admin's nonce is unchanged)", async function () {
       const { actors, contracts } = await networkHelpers.loadFixture(ledgerFixture);
-      const supplierBUscc = "91340100MA2NH0UK7U";
-      await contracts.ledger.connect(actors.admin).registerMember(actors.outsider.address, usccToBytes18(supplierBUscc), MemberRole.Supplier, 0);
+      const supplierGUscc = "91420100MA4K2D7LNN";
+      await contracts.ledger.connect(actors.admin).registerMember(actors.outsider.address, usccToBytes18(supplierGUscc), MemberRole.Supplier, 0);
       const nonceBefore = await nonceOf(actors.admin);
 
       const error = await onboardingErrorOf(onboardConsortium(actors.admin, contracts.ledger, example() as ConsortiumConfig));
 
       expect(error.code).to.equal("ONBOARDING_USCC_TAKEN");
       expect(error.message).to.equal(
-        `onboarding: supplierB's USCC ${supplierBUscc} is registered to ${actors.outsider.address}, the config gives supplierB the address ${ADDRESS.supplierB}`,
+        `onboarding: supplierG's USCC ${supplierGUscc} is registered to ${actors.outsider.address}, the config gives supplierG the address ${ADDRESS.supplierG}`,
       );
       expect(await nonceOf(actors.admin)).to.equal(nonceBefore);
       for (const [key, address] of EXPECTED_MEMBERS) {
@@ -364,7 +389,7 @@ describe("onboardConsortium()", function () {
 
       const result = await onboardConsortium(actors.admin, contracts.ledger, example() as ConsortiumConfig);
 
-      expect(result.sent).to.equal(10);
+      expect(result.sent).to.equal(FRESH_RUN_SENT - 3); // all but the three registrations already made
       expect(sentSteps(result).filter(([action]) => action === "registerMember").map(([, key]) => key)).to.deep.equal(
         EXPECTED_MEMBERS.slice(3).map(([key]) => key),
       );
@@ -428,7 +453,7 @@ describe("onboardConsortium()", function () {
 
       const result = await onboardConsortium(actors.otherAdmin, ledger, exampleWith((c) => (c.admin = actors.otherAdmin.address)));
 
-      expect(result.sent).to.equal(13);
+      expect(result.sent).to.equal(FRESH_RUN_SENT);
       expect((await ledger.memberOf(ADDRESS.coreA)).creditLine).to.equal(CREDIT_LINE_A);
     });
   });
