@@ -41,7 +41,9 @@ export interface ClearingOptions {
 
 export async function startClearing(config: ClearingConfig, options: ClearingOptions = {}): Promise<RunningClearing> {
   const fail = (problems: string[]) => new ClearingConfigError(problems);
-  const provider = options.provider ?? new JsonRpcProvider(config.chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+  // cacheTimeout -1: ethers otherwise answers a repeated call within 250 ms from its cache, and the nonce of
+  // a bank's second transaction in a row would be the first's ("nonce too low").
+  const provider = options.provider ?? new JsonRpcProvider(config.chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250, cacheTimeout: -1 });
   const { chainId } = await provider.getNetwork();
   if (config.chain.chainId !== undefined && BigInt(config.chain.chainId) !== chainId) {
     throw fail([`/chain/chainId is ${config.chain.chainId} but the node at ${new URL(config.chain.rpcUrl).host} is chain ${chainId}`]);
