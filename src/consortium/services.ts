@@ -1,0 +1,148 @@
+/**
+ * The off-chain services of a development consortium, in one process: a trade-background oracle per
+ * oracle member, a simulated bank per clearing bank (executing the engine's pain.001 files and answering
+ * with pain.002 and camt.054, as a bank's host-to-host channel would), the clearing engine for those
+ * banks, and the web dashboard. Each uses the same code and config checks as when run on its own
+ * (`npm run oracle`, `npm run clearing`, `npm run dashboard`); only the keys come from the development
+ * accounts. Everything lives in the data directory.
+ */
+import { EventEmitter } from "node:events";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveClearingConfig } from "../clearing/config.js";
+import type { TickReport } from "../clearing/engine/clearingEngine.js";
+import { startClearing, type RunningClearing } from "../clearing/service.js";
+import { BankSimulator, type OutboxReport } from "../clearing/simulator/bankSimulator.js";
+import { startDashboard, type RunningDashboard } from "../dashboard/server.js";
+import type { ConsortiumPlan, PlannedMember } from "../deploy/consortiumConfig.js";
+import { resolveOracleConfig } from "../oracle/config.js";
+import { startOracle, type RunningOracle } from "../oracle/service.js";
+import type { DataDirectory, DeploymentRecord } from "./dataDirectory.js";
+import { developmentKeyFor } from "./developmentKeys.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ServiceOptions {
+  rpcUrl: string;
+  record: DeploymentRecord;
+  plan: ConsortiumPlan;
+  dataDir: DataDirectory;
+  /** The members' bank accounts (the clearing engine's member directory). */
+  memberDirectoryFile: string;
+  host: string;
+  /** The first oracle's port; the next oracles take the ports after it. 0: free ports. */
+  oraclePort: number;
+  dashboardPort: number;
+  /** How often the clearing engine looks at the chain and the banks' files. */
+  tickIntervalSeconds: number;
+  log: (line: string) => void;
+}
+
+export interface SimulatedBank {
+  member: PlannedMember;
+  simulator: BankSimulator;
+}
+
+export interface ConsortiumServices {
+  oracles: Array<{ member: PlannedMember; running: RunningOracle }>;
+  banks: SimulatedBank[];
+  clearing: RunningClearing;
+  dashboard: RunningDashboard;
+  /** "tick" (TickReport) after every clearing tick, "bank" (bank key, OutboxReport) after a bank answered files. */
+  events: EventEmitter;
+  /** Stops everything, the dashboard first and the databases last. */
+  stop(): Promise<void>;
+}
+
+export async function startServices(options: ServiceOptions): Promise<ConsortiumServices> {
+  const { record, plan, dataDir, log } = options;
+  const chain = { rpcUrl: options.rpcUrl, ledgerAddress: record.ledger, chainId: Number(record.chainId) };
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`while stopping: ${error.message}`));
+  };
+  const events = new EventEmitter();
+  try {
+    // ---------------------------------------------------------------- oracles
+    const documentKeySecret = await dataDir.documentKeySecret();
+    const oracles: ConsortiumServices["oracles"] = [];
+    for (const [i, member] of plan.members.filter((m) => m.section === "oracles").entries()) {
+      const config = resolveOracleConfig(
+        {
+          listen: { host: options.host, port: options.oraclePort === 0 ? 0 : options.oraclePort + i },
+          chain,
+          signer: { privateKeyEnv: "ORACLE_KEY" },
+          documentKeySecretEnv: "DOCUMENT_KEY_SECRET",
+          database: { kind: "pglite", dataDir: dataDir.oracleDatabase(member.key) },
+        },
+        { ORACLE_KEY: developmentKeyFor(member.name, member.address), DOCUMENT_KEY_SECRET: documentKeySecret },
+        ROOT,
+      );
+      const running = await startOracle(config);
+      stops.push(() => running.close());
+      oracles.push({ member, running });
+    }
+
+    // ---------------------------------------------------------------- simulated clearing banks
+    const clearingBankKeys = [...new Set(plan.coreEnterprises.map((core) => core.clearingBankKey))];
+    const banks: SimulatedBank[] = [];
+    for (const key of clearingBankKeys) {
+      banks.push({ member: plan.byKey.get(key)!, simulator: await BankSimulator.open(dataDir.bank(key).stateFile) });
+    }
+    // The engine creates these too, but the banks start looking first.
+    for (const bank of banks) for (const dir of Object.values(dataDir.bank(bank.member.key)).slice(0, 3)) await mkdir(dir, { recursive: true });
+    let banksOpen = true;
+    const bankLoop = (async () => {
+      while (banksOpen) {
+        for (const bank of banks) {
+          const report = await bank.simulator.processOutbox(dataDir.bank(bank.member.key)).catch((error: Error) => {
+            log(`${bank.member.name} (simulated) could not process its outbox: ${error.message}`);
+            return null;
+          });
+          if (report !== null && (report.answered.length > 0 || report.refused.length > 0)) events.emit("bank", bank.member.key, report satisfies OutboxReport);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    stops.push(async () => {
+      banksOpen = false;
+      await bankLoop;
+    });
+
+    // ---------------------------------------------------------------- clearing engine
+    const env: Record<string, string> = {};
+    const clearingConfig = resolveClearingConfig(
+      {
+        chain,
+        database: { kind: "pglite", dataDir: dataDir.clearingDatabase },
+        memberDirectoryFile: options.memberDirectoryFile,
+        banks: banks.map(({ member }, i) => {
+          env[`BANK_${i}_KEY`] = developmentKeyFor(member.name, member.address);
+          const { outbox, inbox, archive } = dataDir.bank(member.key);
+          return { account: member.address, outbox, inbox, archive, signer: { privateKeyEnv: `BANK_${i}_KEY` } };
+        }),
+        tickIntervalSeconds: options.tickIntervalSeconds,
+      },
+      env,
+      ROOT,
+    );
+    const clearing = await startClearing(clearingConfig, {
+      log: {
+        tick: (report: TickReport) => events.emit("tick", report),
+        failed: (error) => log(`clearing: a tick failed and is tried again: ${error instanceof Error ? error.message : String(error)}`),
+      },
+    });
+    stops.push(() => clearing.stop());
+
+    // ---------------------------------------------------------------- dashboard
+    const names = new Map(plan.members.map((member) => [member.address.toLowerCase(), member.name]));
+    const dashboard = await startDashboard({ rpcUrl: options.rpcUrl, ledgerAddress: record.ledger, names, host: options.host, port: options.dashboardPort });
+    stops.push(() => dashboard.close());
+
+    return { oracles, banks, clearing, dashboard, events, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
