@@ -7,7 +7,9 @@
  * verification → pledge → release → factoring of another piece → a second pledge and a refused double
  * pledge → maturity → settlement by the clearing bank → final state (outstanding 0).
  *
- *   npm start                                              (embedded Hardhat network)
+ * The network check's walk-through (scripts/check-networks.sh); `npm start` runs the whole consortium instead.
+ *
+ *   npx hardhat run scripts/lifecycle.ts                       (embedded Hardhat network)
  *   npx hardhat run scripts/lifecycle.ts --network localhost   (a running `hardhat node`)
  *   npx hardhat run scripts/lifecycle.ts --network anvil       (a running anvil on port 8546)
  *

@@ -10,7 +10,7 @@
  *           parameters file write uint64 amounts as "10000n" (Ignition reads "<digits>n" as a bigint).
  *
  * Members are not onboarded here: run src/deploy/onboard.ts with a consortium config
- * (see scripts/lifecycle.ts), so member lists can change without a new deployment.
+ * (as `npm start` does, src/consortium/deployment.ts), so member lists can change without a new deployment.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { DEFAULT_POLICY } from "../../src/sdk/constants.js";
