@@ -5,7 +5,7 @@
  */
 import type { LedgerModel, PieceRecord, VoucherRecord } from "../audit/model.js";
 import { pledgesInForce } from "../audit/model.js";
-import { formatPiece } from "../sdk/display.js";
+import { formatBankReference, formatPiece } from "../sdk/display.js";
 import { formatCny } from "../sdk/money.js";
 import { html, type SafeHtml } from "./escape.js";
 import type { Names } from "./names.js";
@@ -28,7 +28,7 @@ export function stateDetail(piece: PieceRecord, names: Names): string {
     case "Enforced":
       return pledge ? `enforced by ${names.of(pledge.pledgee)}` : "enforced";
     case "Settled":
-      return piece.settlement ? `settled, ref ${shortHex(piece.settlement.bankReference)}` : "settled";
+      return piece.settlement ? `settled, ref ${shortHex(formatBankReference(piece.settlement.bankReference))}` : "settled";
     case "Active":
       return "active";
   }

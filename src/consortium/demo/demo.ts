@@ -21,7 +21,7 @@ import { sampleTradeDocuments } from "../../oracle/package/sampleDocuments.js";
 import type { TradeDocuments } from "../../oracle/package/types.js";
 import { seedStore } from "../../oracle/service.js";
 import { DEFAULT_POLICY } from "../../sdk/constants.js";
-import { formatBps, formatPiece, formatTime } from "../../sdk/display.js";
+import { formatBankReference, formatBps, formatPiece, formatTime } from "../../sdk/display.js";
 import { OracleError } from "../../sdk/errors.js";
 import { cnyToFen, formatCny } from "../../sdk/money.js";
 import { VoucherLedger__factory } from "../../../types/ethers-contracts/index.js";
@@ -192,7 +192,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
     const settled = await ledger.queryFilter(ledger.filters.PieceSettled(), 0);
     const ofFirst = settled.filter((event) => event.args.pieceId >> 16n === issued.voucherId);
     const paidToPledgee = bankOf(clearingBank).journal().filter((entry) => entry.creditorName === directory.accountOf(lender.member.address).name);
-    say(`   ${name(clearingBank)} debited ${name(core)} ${formatCny(coreOwes)} and paid every holder; the engine recorded ${ofFirst.length} settlements on-chain, each with the bank's payment reference (e.g. ${ofFirst[0] ? decodeReference(ofFirst[0].args.bankReference) : "—"}).`);
+    say(`   ${name(clearingBank)} debited ${name(core)} ${formatCny(coreOwes)} and paid every holder; the engine recorded ${ofFirst.length} settlements on-chain, each with the bank's payment reference (e.g. ${ofFirst[0] ? formatBankReference(ofFirst[0].args.bankReference) : "—"}).`);
     if (paidToPledgee.length > 0) say(`   The pledged piece paid its lender first: ${formatCny(paidToPledgee.reduce((sum, entry) => sum + entry.amount, 0n))} to ${name(lender)} (principal and interest), the rest to ${name(tierTwoHolder)}.`);
 
     const [coreLeft, lateLeft, lateMember] = await Promise.all([
@@ -215,9 +215,4 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutM
     if (Date.now() > deadline) throw new DemoError(`${what} did not come within ${timeoutMs / 1000} s (is the clearing engine running?)`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function decodeReference(bytes32: string): string {
-  const text = Buffer.from(bytes32.slice(2), "hex").toString("latin1").replace(/\0+$/, "");
-  return /^[\x20-\x7e]+$/.test(text) ? text : bytes32;
 }

@@ -1,6 +1,6 @@
 /** `/vouchers/:id`: one voucher's facts, its split tree as a picture, and the table of its pieces. */
 import type { PieceRecord, VoucherRecord } from "../../audit/model.js";
-import { formatBps, formatPiece } from "../../sdk/display.js";
+import { formatBankReference, formatBps, formatPiece } from "../../sdk/display.js";
 import { pieceStatusName } from "../../sdk/constants.js";
 import { formatCny } from "../../sdk/money.js";
 import { html, type SafeHtml } from "../escape.js";
@@ -57,7 +57,7 @@ function pieceRow(piece: PieceRecord, names: Names, calendar: Calendar): SafeHtm
   );
   const s = piece.settlement;
   const settlement = s
-    ? html`by ${member(s.clearingBank, names)} on ${calendar.day(s.at.timestamp)} (from ${pieceStatusName(s.settledFrom) ?? `status ${s.settledFrom}`}), bank reference <code class="bank-reference">${s.bankReference}</code>`
+    ? html`by ${member(s.clearingBank, names)} on ${calendar.day(s.at.timestamp)} (from ${pieceStatusName(s.settledFrom) ?? `status ${s.settledFrom}`}), bank reference <code class="bank-reference" title="${s.bankReference}">${formatBankReference(s.bankReference)}</code>`
     : html`<span class="muted">not settled</span>`;
   return html`<tr data-piece="${label}" data-state="${piece.status}">
 <td><b>${label}</b></td>
