@@ -32,8 +32,7 @@
  * difference fails the run (exit 1). Writes bench/results/audit.json. One Node process reads; anvil runs alongside
  * on the same machine.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -49,7 +48,7 @@ import { httpTransport, RpcError, toQuantity, type RpcCall, type RpcTransport } 
 import { MemberRole } from "../src/sdk/constants.js";
 import { usccToBytes18 } from "../src/sdk/uscc.js";
 import { buildIssue, DAY, deployConsortium } from "../test/fixtures/consortium.js";
-import { freePort } from "../test/helpers/anvil.js";
+import { startAnvil } from "../src/node/anvilNode.js";
 import { testUscc } from "../test/helpers/uscc.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -100,31 +99,9 @@ const n = (value: number) => value.toLocaleString("en-US");
 
 // ---------------------------------------------------------------- the node and the ledger (not measured)
 
-/**
- * anvil as test/helpers/anvil.ts starts it, plus `--prune-history`: no state of past blocks is kept (blocks,
- * receipts and logs all are; the audit reads nothing else, and asks for the state at "latest" only). Without
- * it the build slows down faster as the ledger grows: 139 s instead of 83 s for 40,000 events at 4 transactions
- * a block.
- */
-async function startNode(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const modules = path.join(ROOT, "node_modules/@foundry-rs");
-  const platform = existsSync(modules) ? readdirSync(modules).find((entry) => entry.startsWith("anvil-") && existsSync(path.join(modules, entry, "bin", "anvil"))) : undefined;
-  const binary = platform ? path.join(modules, platform, "bin", "anvil") : path.join(ROOT, "node_modules/.bin/anvil");
-  const port = await freePort();
-  const child = spawn(binary, ["--host", "127.0.0.1", "--port", String(port), "--silent", ...args], { stdio: ["ignore", "ignore", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    check(child.exitCode === null, `anvil exited with code ${child.exitCode}`);
-    const ready = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return { url, child };
-    check(Date.now() < deadline, `anvil did not answer on ${url} in 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// anvil with `--prune-history`: no state of past blocks is kept (blocks, receipts and logs all are; the audit
+// reads nothing else, and asks for the state at "latest" only). Without it the build slows down faster as the
+// ledger grows: 139 s instead of 83 s for 40,000 events at 4 transactions a block.
 
 console.log(
   `Audit throughput: ${n(VOUCHERS)} vouchers × ${PIECES_PER_VOUCHER} pieces, all settled (${n(VOUCHERS * EVENTS_PER_VOUCHER)} voucher events), ` +
@@ -132,10 +109,8 @@ console.log(
 );
 console.log("build (not measured)");
 let from = performance.now();
-const node = await startNode(["--accounts", String(FIRST_HOLDER_ACCOUNT + HOLDERS), "--prune-history"]);
-// The bench ends with process.exit: stop anvil on every way out.
-process.on("exit", () => node.child.kill("SIGTERM"));
-const anvil = { url: node.url };
+// startAnvil stops the node when this process exits (the bench ends with process.exit).
+const anvil = await startAnvil({ accounts: FIRST_HOLDER_ACCOUNT + HOLDERS, extraArgs: ["--prune-history"] });
 const connection = await network.create({ network: "anvil", override: { url: anvil.url } });
 const rpc = httpTransport(anvil.url, { timeoutMs: TIMEOUT_MS });
 const nodeVersion = await rpc.request<string>("web3_clientVersion", []);
