@@ -10,7 +10,7 @@
  * know changes nothing) and leaves the judgement to the invariant checks.
  */
 import { APPLY } from "./apply.js";
-import type { AuditEvent, EventKind, EventPosition, PolicyValues } from "./events.js";
+import type { AuditEvent, EventArgs, EventKind, EventPosition, PolicyValues } from "./events.js";
 
 export { pledgesInForce } from "./apply.js";
 
@@ -46,14 +46,8 @@ export interface PolicyRecord {
   at: At;
 }
 
-export interface PledgeRecord {
-  serial: number;
-  pledgee: string;
-  holder: string;
-  securedAmount: bigint;
-  annualRateBps: number;
-  serviceFeeBps: number;
-  registrationNumber: string;
+/** A pledge as its `PiecePledged` event told it, and how it ended. */
+export interface PledgeRecord extends Omit<EventArgs["PiecePledged"], "pieceId"> {
   pledgedAt: At;
   outcome: "in force" | "released" | "enforced" | "settled";
   endedAt: At | null;
