@@ -53,6 +53,12 @@ export async function ensureLedger(options: {
       if (record.chainId !== chainId.toString()) {
         throw new DeploymentMismatchError(`${dataDir.recordFile} is a deployment on chain ${record.chainId}, but ${rpcUrl} is chain ${chainId}: use that chain's node, or another --data-dir, or --fresh`);
       }
+      const deployedIn = await provider.getBlock(record.deployedAtBlock);
+      if (deployedIn !== null && deployedIn.hash !== record.deployedAtBlockHash) {
+        throw new DeploymentMismatchError(
+          `${dataDir.recordFile} records the deployment in block ${record.deployedAtBlock} (${record.deployedAtBlockHash}) of chain ${record.chainId}, but that block at ${rpcUrl} is ${deployedIn.hash}: another chain with the same id. Use the node of that chain, another --data-dir, or --fresh`,
+        );
+      }
       if ((await provider.getCode(record.ledger)) === "0x") {
         throw new DeploymentMismatchError(
           `${dataDir.recordFile} records the ledger at ${record.ledger}, but chain ${chainId} at ${rpcUrl} has no contract there (the chain was reset or its state lost): start with --fresh to deploy anew`,
@@ -86,9 +92,12 @@ async function deploy(rpcUrl: string, adminKey: string, admin: string, chainId: 
     const ledger = await deployed.ledger.getAddress();
     // Ignition's contract objects carry no deployment transaction: the block is found from the code.
     const deployedAtBlock = await firstBlockWithCode(connection.ethers.provider, ledger);
+    const deployedAtBlockHash = (await connection.ethers.provider.getBlock(deployedAtBlock))!.hash!;
     await moveJournal(journal, dataDir.deploymentJournal);
-    return { chainId: chainId.toString(), ledger, feeSchedule: await deployed.feeSchedule.getAddress(), deployedAtBlock, rpcUrl, config: configFile };
+    return { chainId: chainId.toString(), ledger, feeSchedule: await deployed.feeSchedule.getAddress(), deployedAtBlock, deployedAtBlockHash, rpcUrl, config: configFile };
   } finally {
+    // A failed deployment leaves nothing behind in the repository; a finished one was moved already.
+    await rm(journal, { recursive: true, force: true });
     await connection.close();
   }
 }

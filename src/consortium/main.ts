@@ -5,6 +5,10 @@
  * clearing engine, and the dashboard, and prints where everything is. On a first start it walks the demo
  * (--demo / --no-demo to choose). Ctrl-C stops the services, then the node, which writes the chain to the
  * data directory; the next start goes on from there unless --fresh.
+ *
+ * npm start runs it as `node --import tsx`, not through the tsx launcher: that one kills its child outright
+ * when a Ctrl-C is not acknowledged within a few milliseconds (a busy moment at start-up), which would leave
+ * the node running.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +25,7 @@ import { runDemo } from "./demo/demo.js";
 import type { TickReport } from "../clearing/engine/clearingEngine.js";
 import type { OutboxReport } from "../clearing/simulator/bankSimulator.js";
 import { describeTick, describeBankAnswers } from "./serviceLog.js";
-import { startServices, type ConsortiumServices } from "./services.js";
+import { startServices, stopAll, type ConsortiumServices, type Stops } from "./services.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -78,28 +82,40 @@ let node: RunningAnvil | undefined;
 let services: ConsortiumServices | undefined;
 let lock: DataDirectoryLock | undefined;
 let stopping: Promise<void> | undefined;
+const stops: Stops = [];
+const demo = new AbortController();
 
 const shutdown = (code: number) =>
   (stopping ??= (async () => {
-    say("Stopping: dashboard, clearing engine, banks, oracles, then the node.");
-    await services?.stop();
+    say("Stopping: dashboard, clearing engine, banks, oracles, then the node. (Ctrl-C again to force.)");
+    demo.abort();
+    await stopAll(stops, say);
     await node?.stop();
     await lock?.release();
     if (node !== undefined) say(`Stopped. The chain and every database are kept in ${path.relative(process.cwd(), dataDir.root) || "."}: npm start goes on from there (--fresh starts over).`);
     process.exit(code);
   })());
-process.once("SIGINT", () => void shutdown(0));
-process.once("SIGTERM", () => void shutdown(0));
+// A second Ctrl-C does not wait: exiting stops the node (it writes the chain); the lock is taken over next time.
+const onSignal = () => {
+  if (stopping === undefined) return void shutdown(0);
+  console.error("Forced to stop.");
+  process.exit(130);
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
 try {
   const configFile = path.resolve(ROOT, options.config);
   const plan = parseConsortiumConfig(JSON.parse(await readFile(configFile, "utf8")));
-  if (options.fresh) await dataDir.wipe();
   await dataDir.create();
+  // The lock before anything is deleted: --fresh must not pull the folder from under a running consortium.
   lock = await lockDataDirectory(dataDir.root);
+  if (options.fresh) await dataDir.wipe();
 
   if (options.rpc === undefined) {
-    node = await startAnvil({ host: options.host, port: options.port, stateFile: dataDir.chainStateFile, accounts: 20 });
+    // --prune-history 256: the last 256 states in memory, none on disk. anvil otherwise writes every older
+    // state to ~/.foundry/anvil/tmp, without bound, for as long as the consortium runs.
+    node = await startAnvil({ host: options.host, port: options.port, stateFile: dataDir.chainStateFile, accounts: 20, extraArgs: ["--prune-history", "256"] });
     say(`Embedded chain node (anvil) at ${node.url}, chain kept in ${path.relative(process.cwd(), dataDir.chainStateFile)}`);
     void node.exited.then((code) => {
       if (stopping === undefined) {
@@ -124,19 +140,21 @@ try {
     dashboardPort: options.dashboardPort,
     tickIntervalSeconds: options.tick,
     log: say,
-  });
+  }, stops);
   services.events.on("tick", (report: TickReport) => describeTick(report).forEach((line) => say(`  [clearing] ${line}`)));
   services.events.on("bank", (key: string, report: OutboxReport) => describeBankAnswers(plan.byKey.get(key)!.name, report).forEach((line) => say(`  [bank] ${line}`)));
   printDirectory(url, ledger.record.ledger, plan);
 
   if (options.demo ?? ledger.deployed) {
     say();
-    await runDemo({ rpcUrl: url, ledgerAddress: ledger.record.ledger, plan, services, memberDirectoryFile: path.resolve(ROOT, options.directory), say });
+    await runDemo({ rpcUrl: url, ledgerAddress: ledger.record.ledger, plan, services, memberDirectoryFile: path.resolve(ROOT, options.directory), say, signal: demo.signal });
   }
   if (options.exit) await shutdown(0);
   say();
   say(`Running. Dashboard: ${services.dashboard.url}   Ctrl-C stops.`);
 } catch (error) {
+  // Stopping pulls the services from under whatever was under way: its failure is no news.
+  if (stopping !== undefined) await stopping;
   // A coded error says what to do; anything else is a bug or an unexpected failure, shown with its stack.
   const coded = error instanceof Error && typeof (error as { code?: unknown }).code === "string";
   console.error(`npm start failed: ${coded ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);

@@ -51,98 +51,99 @@ export interface ConsortiumServices {
   dashboard: RunningDashboard;
   /** "tick" (TickReport) after every clearing tick, "bank" (bank key, OutboxReport) after a bank answered files. */
   events: EventEmitter;
-  /** Stops everything, the dashboard first and the databases last. */
-  stop(): Promise<void>;
 }
 
-export async function startServices(options: ServiceOptions): Promise<ConsortiumServices> {
+/** What stops the services started so far, in the order they started: the caller runs them last first. */
+export type Stops = Array<() => Promise<void>>;
+
+/**
+ * Starts the services one after the other, adding to `stops` as each one is up, so that whoever stops
+ * the program (Ctrl-C while starting, or a service failing to start) stops exactly what runs.
+ */
+export async function startServices(options: ServiceOptions, stops: Stops): Promise<ConsortiumServices> {
   const { record, plan, dataDir, log } = options;
   const chain = { rpcUrl: options.rpcUrl, ledgerAddress: record.ledger, chainId: Number(record.chainId) };
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`while stopping: ${error.message}`));
-  };
   const events = new EventEmitter();
-  try {
-    // ---------------------------------------------------------------- oracles
-    const documentKeySecret = await dataDir.documentKeySecret();
-    const oracles: ConsortiumServices["oracles"] = [];
-    for (const [i, member] of plan.members.filter((m) => m.section === "oracles").entries()) {
-      const config = resolveOracleConfig(
-        {
-          listen: { host: options.host, port: options.oraclePort === 0 ? 0 : options.oraclePort + i },
-          chain,
-          signer: { privateKeyEnv: "ORACLE_KEY" },
-          documentKeySecretEnv: "DOCUMENT_KEY_SECRET",
-          database: { kind: "pglite", dataDir: dataDir.oracleDatabase(member.key) },
-        },
-        { ORACLE_KEY: developmentKeyFor(member.name, member.address), DOCUMENT_KEY_SECRET: documentKeySecret },
-        ROOT,
-      );
-      const running = await startOracle(config);
-      stops.push(() => running.close());
-      oracles.push({ member, running });
-    }
-
-    // ---------------------------------------------------------------- simulated clearing banks
-    const clearingBankKeys = [...new Set(plan.coreEnterprises.map((core) => core.clearingBankKey))];
-    const banks: SimulatedBank[] = [];
-    for (const key of clearingBankKeys) {
-      banks.push({ member: plan.byKey.get(key)!, simulator: await BankSimulator.open(dataDir.bank(key).stateFile) });
-    }
-    // The engine creates these too, but the banks start looking first.
-    for (const bank of banks) for (const dir of Object.values(dataDir.bank(bank.member.key)).slice(0, 3)) await mkdir(dir, { recursive: true });
-    let banksOpen = true;
-    const bankLoop = (async () => {
-      while (banksOpen) {
-        for (const bank of banks) {
-          const report = await bank.simulator.processOutbox(dataDir.bank(bank.member.key)).catch((error: Error) => {
-            log(`${bank.member.name} (simulated) could not process its outbox: ${error.message}`);
-            return null;
-          });
-          if (report !== null && (report.answered.length > 0 || report.refused.length > 0)) events.emit("bank", bank.member.key, report satisfies OutboxReport);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    })();
-    stops.push(async () => {
-      banksOpen = false;
-      await bankLoop;
-    });
-
-    // ---------------------------------------------------------------- clearing engine
-    const env: Record<string, string> = {};
-    const clearingConfig = resolveClearingConfig(
+  // ---------------------------------------------------------------- oracles
+  const documentKeySecret = await dataDir.documentKeySecret();
+  const oracles: ConsortiumServices["oracles"] = [];
+  for (const [i, member] of plan.members.filter((m) => m.section === "oracles").entries()) {
+    const config = resolveOracleConfig(
       {
+        listen: { host: options.host, port: options.oraclePort === 0 ? 0 : options.oraclePort + i },
         chain,
-        database: { kind: "pglite", dataDir: dataDir.clearingDatabase },
-        memberDirectoryFile: options.memberDirectoryFile,
-        banks: banks.map(({ member }, i) => {
-          env[`BANK_${i}_KEY`] = developmentKeyFor(member.name, member.address);
-          const { outbox, inbox, archive } = dataDir.bank(member.key);
-          return { account: member.address, outbox, inbox, archive, signer: { privateKeyEnv: `BANK_${i}_KEY` } };
-        }),
-        tickIntervalSeconds: options.tickIntervalSeconds,
+        signer: { privateKeyEnv: "ORACLE_KEY" },
+        documentKeySecretEnv: "DOCUMENT_KEY_SECRET",
+        database: { kind: "pglite", dataDir: dataDir.oracleDatabase(member.key) },
       },
-      env,
+      { ORACLE_KEY: developmentKeyFor(member.name, member.address), DOCUMENT_KEY_SECRET: documentKeySecret },
       ROOT,
     );
-    const clearing = await startClearing(clearingConfig, {
-      log: {
-        tick: (report: TickReport) => events.emit("tick", report),
-        failed: (error) => log(`clearing: a tick failed and is tried again: ${error instanceof Error ? error.message : String(error)}`),
-      },
-    });
-    stops.push(() => clearing.stop());
-
-    // ---------------------------------------------------------------- dashboard
-    const names = new Map(plan.members.map((member) => [member.address.toLowerCase(), member.name]));
-    const dashboard = await startDashboard({ rpcUrl: options.rpcUrl, ledgerAddress: record.ledger, names, host: options.host, port: options.dashboardPort });
-    stops.push(() => dashboard.close());
-
-    return { oracles, banks, clearing, dashboard, events, stop: stopAll };
-  } catch (error) {
-    await stopAll();
-    throw error;
+    const running = await startOracle(config);
+    stops.push(() => running.close());
+    oracles.push({ member, running });
   }
+
+  // ---------------------------------------------------------------- simulated clearing banks
+  const clearingBankKeys = [...new Set(plan.coreEnterprises.map((core) => core.clearingBankKey))];
+  const banks: SimulatedBank[] = [];
+  for (const key of clearingBankKeys) {
+    banks.push({ member: plan.byKey.get(key)!, simulator: await BankSimulator.open(dataDir.bank(key).stateFile) });
+  }
+  // The engine creates these too, but the banks start looking first.
+  for (const bank of banks) for (const dir of Object.values(dataDir.bank(bank.member.key)).slice(0, 3)) await mkdir(dir, { recursive: true });
+  let banksOpen = true;
+  const bankLoop = (async () => {
+    while (banksOpen) {
+      for (const bank of banks) {
+        const report = await bank.simulator.processOutbox(dataDir.bank(bank.member.key)).catch((error: Error) => {
+          log(`${bank.member.name} (simulated) could not process its outbox: ${error.message}`);
+          return null;
+        });
+        if (report !== null && (report.answered.length > 0 || report.refused.length > 0)) events.emit("bank", bank.member.key, report satisfies OutboxReport);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  })();
+  stops.push(async () => {
+    banksOpen = false;
+    await bankLoop;
+  });
+
+  // ---------------------------------------------------------------- clearing engine
+  const env: Record<string, string> = {};
+  const clearingConfig = resolveClearingConfig(
+    {
+      chain,
+      database: { kind: "pglite", dataDir: dataDir.clearingDatabase },
+      memberDirectoryFile: options.memberDirectoryFile,
+      banks: banks.map(({ member }, i) => {
+        env[`BANK_${i}_KEY`] = developmentKeyFor(member.name, member.address);
+        const { outbox, inbox, archive } = dataDir.bank(member.key);
+        return { account: member.address, outbox, inbox, archive, signer: { privateKeyEnv: `BANK_${i}_KEY` } };
+      }),
+      tickIntervalSeconds: options.tickIntervalSeconds,
+    },
+    env,
+    ROOT,
+  );
+  const clearing = await startClearing(clearingConfig, {
+    log: {
+      tick: (report: TickReport) => events.emit("tick", report),
+      failed: (error) => log(`clearing: a tick failed and is tried again: ${error instanceof Error ? error.message : String(error)}`),
+    },
+  });
+  stops.push(() => clearing.stop());
+
+  // ---------------------------------------------------------------- dashboard
+  const names = new Map(plan.members.map((member) => [member.address.toLowerCase(), member.name]));
+  const dashboard = await startDashboard({ rpcUrl: options.rpcUrl, ledgerAddress: record.ledger, names, host: options.host, port: options.dashboardPort });
+  stops.push(() => dashboard.close());
+
+  return { oracles, banks, clearing, dashboard, events };
+}
+
+/** Runs `stops` last first; a failure is reported and the rest still run. */
+export async function stopAll(stops: Stops, log: (line: string) => void): Promise<void> {
+  while (stops.length > 0) await stops.pop()!().catch((error: Error) => log(`while stopping: ${error.message}`));
 }

@@ -190,7 +190,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   return {
     url,
     async close() {
+      // A browser keeps its connections open: they are closed after a moment instead of holding the stop.
+      const force = setTimeout(() => app.server.closeAllConnections(), 1_000);
       await app.close();
+      clearTimeout(force);
       provider.destroy();
     },
   };

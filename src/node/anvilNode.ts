@@ -5,11 +5,16 @@
  *
  * The node runs in its own process group: Ctrl-C reaches the program that started it, which stops its
  * services first and the node last (they may still be writing). When that program exits without stopping
- * it, the node is stopped on the way out; only a SIGKILL of the program leaves the node running, and the
- * next start then finds its port taken and says so.
+ * it, the node is stopped on the way out. Only a SIGKILL of the program leaves the node running: its pid is
+ * in `anvil.pid` beside the state file, and the next start on that file stops it first (it writes the chain
+ * on SIGTERM), so two nodes never write one file.
+ *
+ * anvil writes the state file in place: a kill during a write leaves it truncated. Each start checks the
+ * file and keeps a copy of the good one (`state.previous.json`) to go back to.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +26,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 export interface AnvilOptions {
   host?: string;
-  /** Default: a free port (tried up to 3 times: a port free when asked may be taken when anvil binds it). */
+  /** Default (or 0): a free port (tried up to 3 times: a port free when asked may be taken when anvil binds it). */
   port?: number;
   /** Funded development accounts (default 20). */
   accounts?: number;
@@ -45,6 +50,21 @@ export interface RunningAnvil {
   exited: Promise<number | null>;
 }
 
+export class ChainStateDamagedError extends Error {
+  readonly code = "CHAIN_STATE_DAMAGED";
+  constructor(
+    readonly stateFile: string,
+    reason: string,
+  ) {
+    const previous = previousStateOf(stateFile);
+    super(
+      `The chain state ${stateFile} cannot be read (${reason}): it was cut short while being written, by a crash or a kill. ` +
+        (existsSync(previous) ? `Put back the copy from the last start (cp ${previous} ${stateFile}) or start with --fresh.` : "Start with --fresh."),
+    );
+    this.name = "ChainStateDamagedError";
+  }
+}
+
 export class NodePortTakenError extends Error {
   readonly code = "NODE_PORT_TAKEN";
   constructor(readonly url: string) {
@@ -55,7 +75,8 @@ export class NodePortTakenError extends Error {
 
 export async function startAnvil(options: AnvilOptions = {}): Promise<RunningAnvil> {
   const host = options.host ?? "127.0.0.1";
-  if (options.port !== undefined) {
+  if (options.stateFile !== undefined) await prepareStateFile(options.stateFile);
+  if (options.port !== undefined && options.port !== 0) {
     if (!(await portIsFree(host, options.port))) throw new NodePortTakenError(`http://${host}:${options.port}`);
     return startOn(host, options.port, options);
   }
@@ -76,6 +97,11 @@ async function startOn(host: string, port: number, options: AnvilOptions): Promi
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   stopWithThisProcess(child);
+  if (options.stateFile !== undefined && child.pid !== undefined) {
+    const pidFile = pidFileOf(options.stateFile);
+    writeFileSync(pidFile, String(child.pid));
+    child.once("exit", () => rmSync(pidFile, { force: true }));
+  }
   const url = `http://${host}:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   const stopNode = () => stop(child, exited);
@@ -98,6 +124,54 @@ async function startOn(host: string, port: number, options: AnvilOptions): Promi
     stop: stopNode,
     exited,
   };
+}
+
+function pidFileOf(stateFile: string): string {
+  return path.join(path.dirname(stateFile), "anvil.pid");
+}
+
+function previousStateOf(stateFile: string): string {
+  return path.join(path.dirname(stateFile), "state.previous.json");
+}
+
+/**
+ * Before a node is started on `stateFile`: its folder exists, a node left running on it by a killed
+ * program is stopped (it writes the chain as it goes), and the file is whole; a copy of it is kept.
+ */
+async function prepareStateFile(stateFile: string): Promise<void> {
+  await mkdir(path.dirname(stateFile), { recursive: true });
+  await stopLeftOverNode(stateFile);
+  if (!existsSync(stateFile)) return;
+  try {
+    JSON.parse(await readFile(stateFile, "utf8"));
+  } catch (error) {
+    throw new ChainStateDamagedError(stateFile, (error as Error).message);
+  }
+  await copyFile(stateFile, previousStateOf(stateFile));
+}
+
+async function stopLeftOverNode(stateFile: string): Promise<void> {
+  const pidFile = pidFileOf(stateFile);
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  // Only an anvil on this very file: the pid may since have gone to another program.
+  const commandLine = Number.isSafeInteger(pid) && pid > 0 && existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0") : [];
+  if (commandLine.some((arg) => arg.endsWith("anvil")) && commandLine.includes(stateFile)) {
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (isAlive(pid)) throw new Error(`The node left running on ${stateFile} (pid ${pid}) did not stop within 15 s: stop it, then start again`);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The private key of development account `index` (mnemonic "test test … junk"). */

@@ -87,7 +87,10 @@ export async function startOracle(config: OracleConfig, options: { provider?: Pr
       store,
       app: server,
       async close() {
+        // Requests under way get a few seconds; a connection a client still keeps open after that is closed.
+        const force = setTimeout(() => server.server.closeAllConnections(), 3_000);
         await server.close();
+        clearTimeout(force);
         await store.close();
         ownProvider?.destroy();
       },

@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { runAudit } from "../../src/audit/audit.js";
 import { BlockClock } from "../../src/audit/blockTimes.js";
 import { JsonRpcEventSource } from "../../src/audit/eventSource.js";
@@ -19,9 +19,12 @@ import { httpTransport } from "../../src/audit/rpc.js";
 import { parseConsortiumConfig } from "../../src/deploy/consortiumConfig.js";
 import { VoucherLedger__factory } from "../../types/ethers-contracts/index.js";
 import { freePort, startAnvil, type RunningAnvil } from "../helpers/anvil.js";
+import { developmentKeyOf } from "../../src/node/anvilNode.js";
 
 const CONFIG = parseConsortiumConfig(JSON.parse(await readFile(new URL("../../config/consortium.example.json", import.meta.url), "utf8")));
 const address = (key: string) => CONFIG.byKey.get(key)!.address;
+/** A funded development account no member uses. */
+const ANVIL_KEY_19 = developmentKeyOf(19);
 
 interface Run {
   code: number | null;
@@ -94,7 +97,8 @@ describe("npm start (src/consortium/main.ts)", function () {
 
     it("tells each refusal with the rule behind it", function () {
       expect(demo.stdout).to.match(/tried to pay Wuhan Steel Wire 5,000\.00 out of piece 1\.5: refused .*already 5 transfers from the issue; the policy allows 5 \(R5\)/);
-      expect(demo.stdout).to.match(/presented invoice \d{20} — already behind voucher #1 — for a voucher of its own: refused by the oracles \(INVOICE_ALREADY_USED/);
+      expect(demo.stdout).to.match(/Huadong Heavy Equipment Group presented the same trade \(invoice \d{20}\) again for a second voucher: refused by the oracles \(INVOICE_ALREADY_USED\); nothing was issued/);
+      expect(demo.stdout).to.match(/and rejected EV-2-\d+-H \(AM04: Insufficient funds: 250000\.00 CNY available, \d+\.00 CNY instructed\)/);
       expect(demo.stdout).to.match(/NOT FINANCEABLE — Piece 1\.1 is pledged .* the ledger refuses it \(PIECE_NOT_IN_STATUS\)/);
       expect(demo.stdout).to.match(/Nanhai Electronics tried to issue a new voucher: refused .*in default on an earlier voucher.*\(R11\)/);
       expect(demo.stdout).to.include("Outcome: Huadong Heavy Equipment Group owes 0.00 CNY; Nanhai Electronics still owes 300,000.00 CNY and is in default.");
@@ -116,7 +120,10 @@ describe("npm start (src/consortium/main.ts)", function () {
       });
       after(async function () {
         provider?.destroy();
-        if (running?.child.exitCode === null) running.child.kill("SIGKILL");
+        if (running?.child.exitCode === null) {
+          running.child.kill("SIGINT");
+          await running.exited;
+        }
       });
 
       it("keeps the ledger and sends nothing: no new deployment, no demo, registry up to date", function () {
@@ -158,14 +165,34 @@ describe("npm start (src/consortium/main.ts)", function () {
         expect(html).to.include("500,000.00");
       });
 
-      it("stops on Ctrl-C (SIGINT): services, then the node, which writes the chain", async function () {
+      it("stops on Ctrl-C (SIGINT): services, then the node, which writes the chain as it was at the end", async function () {
+        // A transaction just before Ctrl-C: only the write at exit (not the periodic one) can keep it.
+        const payer = new Wallet(ANVIL_KEY_19, provider);
+        const sent = await payer.sendTransaction({ to: payer.address, value: 1n });
+        const mined = (await sent.wait())!;
+        const lastBlock = (await provider.getBlock(mined.blockNumber))!;
         running.child.kill("SIGINT");
         const stopped = await running.exited;
         expect(stopped.code, stopped.stderr).to.equal(0);
+        expect(stopped.stderr).to.equal("");
         expect(stopped.stdout).to.include("Stopping: dashboard, clearing engine, banks, oracles, then the node.");
-        expect(existsSync(path.join(dataDir, "chain", "state.json"))).to.equal(true);
         expect(existsSync(`${dataDir}.lock`)).to.equal(false);
+        expect(existsSync(path.join(dataDir, "chain", "anvil.pid"))).to.equal(false);
         expect(await portIsFree(nodePort)).to.equal(true);
+
+        // The chain as it was, and its clock going on from the last block (anvil alone would restart it at now).
+        const node = await startAnvil({ stateFile: path.join(dataDir, "chain", "state.json") });
+        const again = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+        try {
+          expect((await again.getTransactionReceipt(sent.hash))?.blockNumber).to.equal(mined.blockNumber);
+          await again.send("evm_mine", []);
+          const next = (await again.getBlock("latest"))!;
+          expect(next.number).to.equal(lastBlock.number + 1);
+          expect(next.timestamp).to.be.greaterThan(lastBlock.timestamp);
+        } finally {
+          again.destroy();
+          await node.stop();
+        }
       });
     });
 
@@ -176,11 +203,41 @@ describe("npm start (src/consortium/main.ts)", function () {
         const second = await run(["--data-dir", dataDir, "--exit", "--port", String(await freePort()), "--oracle-port", "0", "--dashboard-port", "0"]);
         expect(second.code).to.equal(1);
         expect(second.stderr).to.match(/npm start failed: .*is in use by process \d+/);
+        // --fresh must not pull the data from under the running one.
+        const fresh = await run(["--data-dir", dataDir, "--fresh", "--exit", "--port", String(await freePort()), "--oracle-port", "0", "--dashboard-port", "0"]);
+        expect(fresh.code).to.equal(1);
+        expect(fresh.stderr).to.match(/is in use by process \d+/);
+        expect(existsSync(path.join(dataDir, "consortium.json"))).to.equal(true);
+        expect(existsSync(path.join(dataDir, "clearing"))).to.equal(true);
       } finally {
         first.child.kill("SIGINT");
         expect((await first.exited).code).to.equal(0);
       }
     });
+  });
+
+  describe("Ctrl-C at any moment: everything stopped, nothing left running", function () {
+    for (const [moment, pattern] of [
+      ["while the services start", /Embedded chain node \(anvil\) at/],
+      ["in the middle of the demo", /2\. The voucher travels down the supply chain/],
+    ] as const) {
+      it(moment, async function () {
+        const dir = path.join(root, `interrupted-${moment.split(" ").at(-1)}`);
+        const port = await freePort();
+        const started = Date.now();
+        const running = start(["--data-dir", dir, "--fresh", "--port", String(port), "--oracle-port", "0", "--dashboard-port", "0", "--tick", "0.5"]);
+        await running.until(pattern);
+        running.child.kill("SIGINT");
+        const stopped = await running.exited;
+        expect(stopped.code, stopped.stderr).to.equal(0);
+        expect(stopped.stderr).to.equal("");
+        expect(stopped.stdout).to.include("Stopped. The chain and every database are kept in");
+        expect(Date.now() - started).to.be.lessThan(60_000);
+        expect(existsSync(`${dir}.lock`)).to.equal(false);
+        expect(existsSync(path.join(dir, "chain", "anvil.pid"))).to.equal(false);
+        expect(await portIsFree(port)).to.equal(true);
+      });
+    }
   });
 
   describe("with --rpc, on a node of its own (anvil)", function () {
@@ -208,8 +265,7 @@ describe("npm start (src/consortium/main.ts)", function () {
       } finally {
         provider.destroy();
       }
-      expect(existsSync(path.join(dir, "chain"))).to.equal(true); // made, but the external node keeps the chain
-      expect(existsSync(path.join(dir, "chain", "state.json"))).to.equal(false);
+      expect(existsSync(path.join(dir, "chain"))).to.equal(false); // the external node keeps the chain
     });
   });
 
@@ -226,14 +282,53 @@ describe("npm start (src/consortium/main.ts)", function () {
       expect(result.stderr).to.include("expected a port number from 0 to 65535");
     });
 
-    it("--fresh on a folder that is not a consortium's: refused, its files kept", async function () {
+    it("a folder with files that are not a consortium's, with or without --fresh: refused, its files kept", async function () {
       const foreign = path.join(root, "foreign");
-      await mkdir(foreign, { recursive: true });
-      await writeFile(path.join(foreign, "thesis.txt"), "months of work");
-      const result = await run(["--data-dir", foreign, "--fresh", "--exit", "--port", String(await freePort())]);
+      await mkdir(path.join(foreign, "src"), { recursive: true });
+      await writeFile(path.join(foreign, "src", "thesis.txt"), "months of work");
+      await writeFile(path.join(foreign, "consortium.json"), "{}"); // even beside a consortium's file
+      for (const fresh of [[], ["--fresh"]]) {
+        const result = await run(["--data-dir", foreign, ...fresh, "--exit", "--port", String(await freePort())]);
+        expect(result.code).to.equal(1);
+        expect(result.stderr).to.include(`${foreign} holds files that are not a consortium's (src): choose an empty or new folder with --data-dir`);
+        expect(await readFile(path.join(foreign, "src", "thesis.txt"), "utf8")).to.equal("months of work");
+      }
+    });
+
+    it("the repository itself, or a folder holding it, as the data directory", async function () {
+      for (const dir of [".", ".."]) {
+        const result = await run(["--data-dir", dir, "--fresh", "--exit", "--port", String(await freePort())]);
+        expect(result.code).to.equal(1);
+        expect(result.stderr).to.match(/--data-dir \S+ is \(or holds\) \S+: choose a folder of its own/);
+      }
+      expect(existsSync("package.json")).to.equal(true);
+    });
+
+    it("a damaged consortium.json: says to start fresh", async function () {
+      const dir = path.join(root, "damaged");
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "consortium.json"), '{"chainId": "31337", "ledger": "0x5FbDB2315678af');
+      const result = await run(["--data-dir", dir, "--exit", "--port", String(await freePort())]);
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.include("holds files but no consortium.json or chain/state.json: not a consortium's data directory, so --fresh will not delete it");
-      expect(await readFile(path.join(foreign, "thesis.txt"), "utf8")).to.equal("months of work");
+      expect(result.stderr).to.include(`${path.join(dir, "consortium.json")} is damaged (`);
+      expect(result.stderr).to.include("start with --fresh to deploy anew");
+    });
+
+    it("another chain with the same id and a contract at the same address: refused by the deployment block's hash", async function () {
+      const other = await startAnvil();
+      const provider = new JsonRpcProvider(other.url, undefined, { staticNetwork: true });
+      try {
+        for (let i = 0; i < 5; i++) await provider.send("evm_mine", []);
+        const dir = path.join(root, "other-chain");
+        await mkdir(dir, { recursive: true });
+        await writeFile(path.join(dir, "consortium.json"), await readFile(path.join(dataDir, "consortium.json"), "utf8"));
+        const result = await run(["--rpc", other.url, "--data-dir", dir, "--exit", "--oracle-port", "0", "--dashboard-port", "0"]);
+        expect(result.code).to.equal(1);
+        expect(result.stderr).to.match(/records the deployment in block 1 \(0x[0-9a-f]{64}\) of chain 31337, but that block at http:\/\/127\.0\.0\.1:\d+ is 0x[0-9a-f]{64}: another chain with the same id/);
+      } finally {
+        provider.destroy();
+        await other.stop();
+      }
     });
 
     it("an embedded-node port something else listens on", async function () {

@@ -19,7 +19,7 @@ import { buildDebitNotification } from "./debitNotification.js";
 import { executeInstruction } from "./execute.js";
 import { identifyPain001, parsePain001, type Pain001Instruction } from "./pain001Read.js";
 import { digestOf, rejectionReportId } from "./references.js";
-import { loadState, saveState, type FileRefusal, type InstructionOutcome, type JournalEntry, type SimulatorState } from "./simulatorState.js";
+import { loadState, saveState, type FileRefusal, type InstructionOutcome, type JournalEntry, type SimulatorState, type TransactionOutcome } from "./simulatorState.js";
 import { buildGroupRejection, buildStatusReport } from "./statusReport.js";
 
 export interface BankSimulatorOptions {
@@ -88,6 +88,11 @@ export class BankSimulator {
   /** Every payment executed, in booking order. */
   journal(): JournalEntry[] {
     return this.state.journal.map((entry) => ({ ...entry }));
+  }
+
+  /** Every transaction the bank was instructed, paid or rejected, as its pain.002 reported it. */
+  outcomes(): Array<TransactionOutcome & { messageId: string }> {
+    return [...this.state.instructions].flatMap(([messageId, outcome]) => outcome.transactions.map((tx) => ({ ...tx, messageId })));
   }
 
   hasExecuted(endToEndId: string): boolean {

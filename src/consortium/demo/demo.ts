@@ -4,7 +4,7 @@
  *
  *   1. a core enterprise issues a voucher against attested trade (contract, VAT e-invoice, goods receipt)
  *   2. it travels down the supply chain, split tier by tier, days apart, to the policy's depth limit
- *   3. one tier more is refused (R5); an invoice already used, presented by another core enterprise, is refused (R2)
+ *   3. one tier more is refused (R5); the same invoice presented again for a second voucher is refused (R2)
  *   4. a bank verifies a piece on-chain and lends against it (pledge); another bank buys a piece (factoring)
  *   5. a second pledge of the pledged piece is refused (R9)
  *   6. the second core enterprise issues, and its bank account holds too little at maturity
@@ -13,7 +13,8 @@
  *      grace period, its issuer is in default and cannot issue any more (R11)
  *
  * Chain time is moved forward (evm_setNextBlockTimestamp): a development node is needed (the embedded
- * node, anvil, or hardhat node). Any step that does not turn out as told stops the demo with an error.
+ * node, anvil, or hardhat node), and a new ledger. Any step that does not turn out as told — a refusal for
+ * another reason than the rule it shows, an answer that does not come — stops the demo with an error.
  */
 import { readMemberDirectory } from "../../clearing/directory/memberDirectory.js";
 import type { ConsortiumPlan } from "../../deploy/consortiumConfig.js";
@@ -24,6 +25,7 @@ import { DEFAULT_POLICY } from "../../sdk/constants.js";
 import { formatBankReference, formatBps, formatPiece, formatTime } from "../../sdk/display.js";
 import { OracleError } from "../../sdk/errors.js";
 import { cnyToFen, formatCny } from "../../sdk/money.js";
+import { ZeroAddress } from "ethers";
 import { VoucherLedger__factory } from "../../../types/ethers-contracts/index.js";
 import type { ConsortiumServices } from "../services.js";
 import { castOf, TIERS, type Member } from "./cast.js";
@@ -38,6 +40,8 @@ export interface DemoContext {
   services: ConsortiumServices;
   memberDirectoryFile: string;
   say: (line?: string) => void;
+  /** Aborted when the program stops: the demo ends at its next step. */
+  signal?: AbortSignal;
 }
 
 export class DemoError extends Error {
@@ -54,28 +58,38 @@ export async function runDemo(context: DemoContext): Promise<void> {
   const ledger = VoucherLedger__factory.connect(context.ledgerAddress, provider);
   const directory = readMemberDirectory(context.memberDirectoryFile);
   const name = (m: Member<unknown>) => m.member.name;
+  const signal = context.signal ?? new AbortController().signal;
   const chainTime = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
+  const wait = <T>(what: string, probe: () => Promise<T | null>) => waitFor(what, probe, signal);
   const moveTo = async (time: bigint) => {
+    signal.throwIfAborted();
     await provider.send("evm_setNextBlockTimestamp", [Number(time)]);
     await provider.send("evm_mine", []);
   };
   /** Trade documents the tax bureau's and carrier's records confirm, loaded into every oracle's records. */
   const trade = async (seller: Member<unknown>, buyer: Member<unknown>, total: bigint): Promise<TradeDocuments> => {
+    signal.throwIfAborted();
     const documents = sampleTradeDocuments({ sellerUscc: seller.member.uscc, buyerUscc: buyer.member.uscc, total, today: Number(await chainTime()) });
     for (const oracle of services.oracles) await seedStore(oracle.running.store, { invoices: documents.invoices, deliveries: documents.delivery });
     return documents;
   };
   const invoiceOf = (documents: TradeDocuments) => `VAT e-invoice ${documents.invoices[0].number} of ${formatCny(cnyToFen(documents.invoices[0].total))}`;
-  const refusal = async (what: string, attempt: () => Promise<unknown>): Promise<Error & { code?: string }> => {
+  /** Runs what must be refused and returns the refusal, which must carry one of `codes` (the oracles' or the ledger's). */
+  const refusal = async (what: string, codes: string[], attempt: () => Promise<unknown>): Promise<{ error: Error; codes: string[] }> => {
     try {
       await attempt();
     } catch (error) {
-      return error as Error & { code?: string };
+      const found = error instanceof OracleError ? [...new Set(error.failures.map((failure) => failure.code))] : [String((error as { code?: unknown }).code)];
+      if (!found.some((code) => codes.includes(code))) throw new DemoError(`${what} failed, but not as the rule refuses it (expected ${codes.join(" or ")}): ${(error as Error).message}`);
+      return { error: error as Error, codes: found };
     }
     throw new DemoError(`${what} was accepted; it must be refused`);
   };
 
   try {
+    if ((await ledger.voucherOf(1n)).issuer !== ZeroAddress) {
+      throw new DemoError("it tells the story of a new ledger, and this one has vouchers already: run npm run demo (a fresh consortium in data/demo/), or npm start -- --fresh");
+    }
     say(`Demo: the life of receivable e-vouchers, through the SDK. Chain time is ${formatTime(await chainTime())}.`);
     say(`Every member below signs with its own key; trade documents go to the oracles (${services.oracles.map((o) => o.running.url).join(", ")}), which check them and sign attestations.`);
 
@@ -107,16 +121,14 @@ export async function runDemo(context: DemoContext): Promise<void> {
     // ---------------------------------------------------------------- 3. refusals: depth, duplicate invoice
     const last = suppliers[DEFAULT_POLICY.maxDepth];
     const beyond = suppliers[TIERS - 1];
-    const overDepth = await refusal("a split beyond the depth limit", async () =>
+    const overDepth = await refusal("a split beyond the depth limit", ["DEPTH_LIMIT_REACHED"], async () =>
       last.client.transfer({ pieceId: held, payeeUscc: beyond.member.uscc, amount: 500_000n, documents: await trade(beyond, last, 565_000n) }),
     );
-    say(`3. ${name(last)} tried to pay ${name(beyond)} 5,000.00 out of piece ${formatPiece(held)}: refused${overDepth.code ? ` (${overDepth.code})` : ""}. ${overDepth.message}`);
-    const reused = { ...issueDocuments, invoices: issueDocuments.invoices.map((invoice) => ({ ...invoice, buyerUscc: lateCore.member.uscc })) };
-    const duplicate = await refusal("an invoice used twice", () =>
-      lateCore.client.issue({ payeeUscc: suppliers[0].member.uscc, amount: face, maturity, documents: reused }),
+    say(`3. ${name(last)} tried to pay ${name(beyond)} 5,000.00 out of piece ${formatPiece(held)}: refused (${overDepth.codes.join(", ")}). ${overDepth.error.message}`);
+    const duplicate = await refusal("an invoice used twice", ["INVOICE_ALREADY_USED"], () =>
+      core.client.issue({ payeeUscc: suppliers[0].member.uscc, amount: face, maturity, documents: issueDocuments }),
     );
-    const codes = duplicate instanceof OracleError ? [...new Set(duplicate.failures.map((failure) => failure.code))].join(", ") : duplicate.code;
-    say(`   ${name(lateCore)} presented invoice ${reused.invoices[0].number} — already behind voucher #${issued.voucherId} — for a voucher of its own: refused by the oracles (${codes}); nothing was issued (R2).`);
+    say(`   ${name(core)} presented the same trade (invoice ${issueDocuments.invoices[0].number}) again for a second voucher: refused by the oracles (${duplicate.codes.join(", ")}); nothing was issued, and the ledger would refuse the invoice's key too (R2).`);
 
     // ---------------------------------------------------------------- 4. financing: pledge and factoring
     const tierTwoHolder = suppliers[1];
@@ -147,8 +159,8 @@ export async function runDemo(context: DemoContext): Promise<void> {
       deadline: (await chainTime()) + DAY,
     });
     const check = await clearingBank.client.verifyForFinancing(pledgedPiece);
-    const doublePledge = await refusal("a double pledge", () => clearingBank.client.acceptPledge(second));
-    say(`5. ${name(tierTwoHolder)} asked ${name(clearingBank)} for a second loan on the same piece. The bank's check: ${check.verdict.financeable ? "FINANCEABLE" : "NOT FINANCEABLE"} — ${check.verdict.reasons.filter((r) => r.severity === "blocking").map((r) => r.message).join(" ")} Submitted anyway, the ledger refuses it${doublePledge.code ? ` (${doublePledge.code})` : ""}: ${doublePledge.message}`);
+    const doublePledge = await refusal("a double pledge", ["PIECE_NOT_IN_STATUS"], () => clearingBank.client.acceptPledge(second));
+    say(`5. ${name(tierTwoHolder)} asked ${name(clearingBank)} for a second loan on the same piece. The bank's check: ${check.verdict.financeable ? "FINANCEABLE" : "NOT FINANCEABLE"} — ${check.verdict.reasons.filter((r) => r.severity === "blocking").map((r) => r.message).join(" ")} Submitted anyway, the ledger refuses it (${doublePledge.codes.join(", ")}): ${doublePledge.error.message}`);
 
     // ---------------------------------------------------------------- 6. the second core enterprise
     const lateFace = 50_000_000n; // 500,000.00
@@ -170,30 +182,35 @@ export async function runDemo(context: DemoContext): Promise<void> {
 
     await moveTo(lateMaturity + HOUR);
     say(`   ${formatTime(lateMaturity + HOUR)}: voucher #${lateIssue.voucherId} is due. The clearing engine plans one payment per holder and sends ${name(lender)} a pain.001; the bank answers…`);
-    const lateOutcome = await waitFor("the bank's answer for the late issuer's voucher", async () => {
-      const journal = bankOf(lender).journal().filter((entry) => entry.debtorAccount === lateAccount);
+    const lateOutcome = await wait("the bank's answer for the late issuer's voucher", async () => {
       const voucher = await ledger.voucherOf(lateIssue.voucherId);
-      return journal.length > 0 && voucher.livePieces < 2n ? { paid: journal, live: voucher.livePieces } : null;
+      const answered = bankOf(lender).outcomes().filter((outcome) => outcome.endToEndId.startsWith(`EV-${lateIssue.voucherId}-`));
+      return answered.length > 0 && voucher.livePieces < 2n ? { answered, live: voucher.livePieces } : null;
     });
-    say(`   ${name(lender)} paid ${lateOutcome.paid.map((entry) => `${formatCny(entry.amount)} to ${entry.creditorName}`).join(", ")} and rejected the rest (AM04, insufficient funds); the engine confirmed what was paid on-chain: ${lateOutcome.live} piece still unpaid.`);
+    const paidLate = bankOf(lender).journal().filter((entry) => entry.debtorAccount === lateAccount);
+    const rejected = lateOutcome.answered.filter((outcome) => outcome.status === "RJCT");
+    say(`   ${name(lender)} paid ${paidLate.map((entry) => `${formatCny(entry.amount)} to ${entry.creditorName}`).join(", ") || "nothing"} and rejected ${rejected.map((outcome) => `${outcome.endToEndId} (${outcome.reasonCode}: ${outcome.reasonText})`).join(", ")}; the engine confirmed what was paid on-chain: ${lateOutcome.live} piece still unpaid.`);
 
     const overdueAt = lateMaturity + BigInt(DEFAULT_POLICY.gracePeriod) + HOUR;
     await moveTo(overdueAt);
-    await waitFor("the overdue mark", async () => ((await ledger.voucherOf(lateIssue.voucherId)).overdue ? true : null));
-    say(`   ${formatTime(overdueAt)}: the ${DEFAULT_POLICY.gracePeriod / 86_400}-day grace period is over and the engine retried in vain; ${name(lender)} marked voucher #${lateIssue.voucherId} overdue on-chain, and ${name(lateCore)} is now in default (R11).`);
-    const stopped = await refusal("issuance by a defaulted issuer", async () =>
+    await wait("the overdue mark", async () => ((await ledger.voucherOf(lateIssue.voucherId)).overdue ? true : null));
+    say(`   ${formatTime(overdueAt)}: the ${DEFAULT_POLICY.gracePeriod / 86_400}-day grace period is over and the piece is still unpaid; ${name(lender)} marked voucher #${lateIssue.voucherId} overdue on-chain, and ${name(lateCore)} is now in default (R11).`);
+    const stopped = await refusal("issuance by a defaulted issuer", ["ISSUER_IN_DEFAULT"], async () =>
       lateCore.client.issue({ payeeUscc: suppliers[4].member.uscc, amount: 10_000_000n, maturity: (await chainTime()) + 30n * DAY, documents: await trade(suppliers[4], lateCore, 11_300_000n) }),
     );
-    say(`   ${name(lateCore)} tried to issue a new voucher: refused${stopped.code ? ` (${stopped.code})` : ""}. ${stopped.message}`);
+    say(`   ${name(lateCore)} tried to issue a new voucher: refused (${stopped.codes.join(", ")}). ${stopped.error.message}`);
 
     await moveTo(maturity + HOUR);
     say(`   ${formatTime(maturity + HOUR)}: voucher #${issued.voucherId} is due; the engine instructs ${name(clearingBank)}.`);
-    await waitFor("the settlement of the first voucher", async () => ((await ledger.voucherOf(issued.voucherId)).livePieces === 0n ? true : null));
+    await wait("the settlement of the first voucher", async () => ((await ledger.voucherOf(issued.voucherId)).livePieces === 0n ? true : null));
     const settled = await ledger.queryFilter(ledger.filters.PieceSettled(), 0);
     const ofFirst = settled.filter((event) => event.args.pieceId >> 16n === issued.voucherId);
-    const paidToPledgee = bankOf(clearingBank).journal().filter((entry) => entry.creditorName === directory.accountOf(lender.member.address).name);
-    say(`   ${name(clearingBank)} debited ${name(core)} ${formatCny(coreOwes)} and paid every holder; the engine recorded ${ofFirst.length} settlements on-chain, each with the bank's payment reference (e.g. ${ofFirst[0] ? formatBankReference(ofFirst[0].args.bankReference) : "—"}).`);
-    if (paidToPledgee.length > 0) say(`   The pledged piece paid its lender first: ${formatCny(paidToPledgee.reduce((sum, entry) => sum + entry.amount, 0n))} to ${name(lender)} (principal and interest), the rest to ${name(tierTwoHolder)}.`);
+    const journal = bankOf(clearingBank).journal().filter((entry) => entry.debtorAccount === coreAccount);
+    const debited = journal.reduce((sum, entry) => sum + entry.amount, 0n);
+    const lenderName = directory.accountOf(lender.member.address).name;
+    const toLender = journal.filter((entry) => entry.creditorName === lenderName).reduce((sum, entry) => sum + entry.amount, 0n);
+    say(`   ${name(clearingBank)} debited ${name(core)} ${formatCny(debited)} in ${journal.length} payments; the engine recorded ${ofFirst.length} settlements on-chain, each with the bank's payment reference (e.g. ${ofFirst[0] ? formatBankReference(ofFirst[0].args.bankReference) : "—"}).`);
+    if (toLender > 0n) say(`   The pledged piece was paid in two: ${formatCny(toLender)} to its lender ${name(lender)} (principal and interest to maturity), the rest to ${name(tierTwoHolder)}.`);
 
     const [coreLeft, lateLeft, lateMember] = await Promise.all([
       ledger.outstandingOf(core.member.address),
@@ -207,9 +224,10 @@ export async function runDemo(context: DemoContext): Promise<void> {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 90_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | null>, signal: AbortSignal, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal.throwIfAborted();
     const value = await probe();
     if (value !== null) return value;
     if (Date.now() > deadline) throw new DemoError(`${what} did not come within ${timeoutMs / 1000} s (is the clearing engine running?)`);
