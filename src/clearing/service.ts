@@ -22,6 +22,8 @@ import { ClearingStore } from "./engine/clearingStore.js";
 export interface ClearingLog {
   tick(report: TickReport): void;
   failed(error: unknown): void;
+  /** What `catchUpWithChain` put back to be done again (only when asked for). */
+  caughtUp?(result: { reopened: bigint[]; unmarked: bigint[] }): void;
 }
 
 export interface RunningClearing {
@@ -37,6 +39,8 @@ export interface ClearingOptions {
   provider?: Provider;
   log?: ClearingLog;
   trace?: ClearingEngineOptions["trace"];
+  /** Before the first tick, redo what the store records as done but the chain lost (a development chain). */
+  catchUpWithChain?: boolean;
 }
 
 export async function startClearing(config: ClearingConfig, options: ClearingOptions = {}): Promise<RunningClearing> {
@@ -92,6 +96,16 @@ export async function startClearing(config: ClearingConfig, options: ClearingOpt
     utcOffsetSeconds: config.utcOffsetMinutes * 60,
     trace: options.trace,
   });
+
+  if (options.catchUpWithChain) {
+    try {
+      options.log?.caughtUp?.(await engine.catchUpWithChain());
+    } catch (error) {
+      await store.close();
+      await lock?.release();
+      throw error;
+    }
+  }
 
   let stopping = false;
   let wake: () => void = () => undefined;

@@ -127,8 +127,16 @@ export async function startServices(options: ServiceOptions, stops: Stops): Prom
     env,
     ROOT,
   );
+  // A development chain can lose its last blocks (a kill before the node wrote them); the engine's records
+  // cannot: what they hold as done on-chain and the chain does not is done again.
   const clearing = await startClearing(clearingConfig, {
+    catchUpWithChain: true,
     log: {
+      caughtUp: ({ reopened, unmarked }) => {
+        if (reopened.length > 0 || unmarked.length > 0) {
+          log(`clearing: the chain lost its last blocks; settlement of ${reopened.length} pieces and ${unmarked.length} overdue marks will be sent again`);
+        }
+      },
       tick: (report: TickReport) => events.emit("tick", report),
       failed: (error) => log(`clearing: a tick failed and is tried again: ${error instanceof Error ? error.message : String(error)}`),
     },

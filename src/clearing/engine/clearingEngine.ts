@@ -205,6 +205,28 @@ export class ClearingEngine {
     return confirmed;
   }
 
+  /**
+   * Puts back to be done again what the store records as done on-chain but the chain does not hold:
+   * settlements and overdue marks. A development node killed before it wrote its state loses its last blocks
+   * while the store keeps everything; a real network does not lose mined blocks, so this is for the embedded
+   * chain (npm start runs it at every start). Reads one piece or voucher per record, for the banks served.
+   */
+  async catchUpWithChain(): Promise<{ reopened: bigint[]; unmarked: bigint[] }> {
+    const { store, ledger } = this.options;
+    const reopened: bigint[] = [];
+    for (const { pieceId, clearingBank } of await store.confirmedPieces()) {
+      if (!this.serves(clearingBank)) continue;
+      if (Number((await ledger.pieceOf(pieceId)).status) !== PieceStatus.Settled) reopened.push(pieceId);
+    }
+    const unmarked: bigint[] = [];
+    for (const voucher of await store.vouchers()) {
+      if (voucher.overdue && this.serves(voucher.clearingBank) && !(await ledger.voucherOf(voucher.voucherId)).overdue) unmarked.push(voucher.voucherId);
+    }
+    if (reopened.length > 0) await store.reopenConfirmations(reopened);
+    if (unmarked.length > 0) await store.clearOverdue(unmarked);
+    return { reopened, unmarked };
+  }
+
   /** A voucher not fully paid by maturity + grace is marked overdue: its issuer can no longer issue (R11). */
   async markDefaults(now: number): Promise<bigint[]> {
     const { store, ledger } = this.options;

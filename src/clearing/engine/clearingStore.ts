@@ -192,6 +192,26 @@ export class ClearingStore {
     });
   }
 
+  /** Pieces recorded as settled on-chain, with their clearing bank. */
+  async confirmedPieces(): Promise<Array<{ pieceId: bigint; clearingBank: string }>> {
+    const rows = await this.sql.query<{ piece_id: string; clearing_bank: string }>(`SELECT piece_id, clearing_bank FROM clearing_confirmations WHERE state = 'confirmed' ORDER BY piece_id`);
+    return rows.map((row) => ({ pieceId: BigInt(row.piece_id), clearingBank: row.clearing_bank }));
+  }
+
+  /** Confirmations to be sent again: the chain does not hold the settlements recorded for them. */
+  async reopenConfirmations(pieceIds: bigint[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const pieceId of pieceIds) await tx.query(`UPDATE clearing_confirmations SET state = 'pending', transactions = NULL WHERE piece_id = $1`, [pieceId.toString()]);
+    });
+  }
+
+  /** Overdue marks to be made again: the chain does not hold them. */
+  async clearOverdue(voucherIds: bigint[]): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      for (const voucherId of voucherIds) await tx.query(`UPDATE clearing_vouchers SET overdue = false WHERE voucher_id = $1`, [voucherId.toString()]);
+    });
+  }
+
   async markOverdue(voucherId: bigint): Promise<void> {
     await this.sql.query(`UPDATE clearing_vouchers SET overdue = true WHERE voucher_id = $1`, [voucherId.toString()]);
   }
