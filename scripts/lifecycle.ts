@@ -25,8 +25,9 @@ import { readFile, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import { encodeBytes32String, hexlify, HDNodeWallet, Mnemonic, randomBytes } from "ethers";
+import { encodeBytes32String, hexlify, randomBytes } from "ethers";
 import VoucherLedgerModule from "../deploy/modules/VoucherLedger.js";
+import { developmentKeyFor } from "../src/consortium/developmentKeys.js";
 import { onboardConsortium, parseConsortiumConfig, type PlannedMember } from "../src/deploy/index.js";
 import { resolveOracleConfig } from "../src/oracle/config.js";
 import { sampleTradeDocuments } from "../src/oracle/package/sampleDocuments.js";
@@ -274,16 +275,6 @@ function statusOf(status: bigint | number): string {
   return pieceStatusName(status) ?? `status ${status}`;
 }
 
-/** The oracle member's key among the development accounts; a real oracle reads its own from its environment. */
-function developmentKeyOf(member: PlannedMember): string {
-  const mnemonic = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-  for (let index = 0; index < 30; index++) {
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${index}`);
-    if (wallet.address === member.address) return wallet.privateKey;
-  }
-  throw new Error(`the oracle ${member.name} (${member.address}) is not one of the development accounts; run an oracle with its own key instead`);
-}
-
 async function startLifecycleOracle(ledgerAddress: string, member: PlannedMember): Promise<RunningOracle> {
   const config = resolveOracleConfig(
     {
@@ -293,7 +284,7 @@ async function startLifecycleOracle(ledgerAddress: string, member: PlannedMember
       documentKeySecretEnv: "LIFECYCLE_DOCUMENT_KEY_SECRET",
       database: { kind: "pglite-memory" },
     },
-    { LIFECYCLE_ORACLE_KEY: developmentKeyOf(member), LIFECYCLE_DOCUMENT_KEY_SECRET: hexlify(randomBytes(32)) },
+    { LIFECYCLE_ORACLE_KEY: developmentKeyFor(member.name, member.address), LIFECYCLE_DOCUMENT_KEY_SECRET: hexlify(randomBytes(32)) },
     ROOT,
   );
   return startOracle(config, { provider: ethers.provider });

@@ -12,11 +12,12 @@
  * A folder holding anything else is refused, and --fresh deletes only these.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getAddress, hexlify, isAddress, randomBytes } from "ethers";
+import { writeFileAtomic } from "../storage/atomicFile.js";
 
 export interface DeploymentRecord {
   chainId: string;
@@ -35,7 +36,7 @@ export interface DeploymentRecord {
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** What a consortium puts in its data directory; nothing else is ever deleted by --fresh. */
-const OURS = [/^consortium\.json$/, /^secrets\.json$/, /^chain$/, /^deployment$/, /^oracle-[A-Za-z][A-Za-z0-9_]*(\.lock)?$/, /^clearing(\.lock)?$/, /^banks$/, /\.tmp-\d+$/];
+const OURS = [/^consortium\.json$/, /^secrets\.json$/, /^chain$/, /^deployment$/, /^oracle-[A-Za-z][A-Za-z0-9_]*(\.lock)?$/, /^clearing(\.lock)?$/, /^banks$/, /^\..+\.tmp$/];
 const isOurs = (entry: string) => OURS.some((pattern) => pattern.test(entry));
 
 export class DataDirectoryError extends Error {
@@ -122,7 +123,7 @@ export class DataDirectory {
   }
 
   async writeRecord(record: DeploymentRecord): Promise<void> {
-    await writeAtomically(this.recordFile, JSON.stringify(record, null, 2) + "\n");
+    await writeFileAtomic(this.recordFile, JSON.stringify(record, null, 2) + "\n");
   }
 
   /** The consortium's document-key secret, made once (the same key for an invoice in every run). */
@@ -130,14 +131,7 @@ export class DataDirectory {
     const file = path.join(this.root, "secrets.json");
     if (existsSync(file)) return (JSON.parse(await readFile(file, "utf8")) as { documentKeySecret: string }).documentKeySecret;
     const secret = hexlify(randomBytes(32));
-    await writeAtomically(file, JSON.stringify({ documentKeySecret: secret }) + "\n", 0o600);
+    await writeFileAtomic(file, JSON.stringify({ documentKeySecret: secret }) + "\n", 0o600);
     return secret;
   }
-}
-
-/** Whole or not at all: a kill while writing leaves the old file (or none), never half a file. */
-async function writeAtomically(file: string, text: string, mode = 0o644): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, text, { mode });
-  await rename(temporary, file);
 }

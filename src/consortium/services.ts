@@ -7,7 +7,6 @@
  * accounts. Everything lives in the data directory.
  */
 import { EventEmitter } from "node:events";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveClearingConfig } from "../clearing/config.js";
@@ -90,25 +89,6 @@ export async function startServices(options: ServiceOptions, stops: Stops): Prom
   for (const key of clearingBankKeys) {
     banks.push({ member: plan.byKey.get(key)!, simulator: await BankSimulator.open(dataDir.bank(key).stateFile) });
   }
-  // The engine creates these too, but the banks start looking first.
-  for (const bank of banks) for (const dir of Object.values(dataDir.bank(bank.member.key)).slice(0, 3)) await mkdir(dir, { recursive: true });
-  let banksOpen = true;
-  const bankLoop = (async () => {
-    while (banksOpen) {
-      for (const bank of banks) {
-        const report = await bank.simulator.processOutbox(dataDir.bank(bank.member.key)).catch((error: Error) => {
-          log(`${bank.member.name} (simulated) could not process its outbox: ${error.message}`);
-          return null;
-        });
-        if (report !== null && (report.answered.length > 0 || report.refused.length > 0)) events.emit("bank", bank.member.key, report satisfies OutboxReport);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  })();
-  stops.push(async () => {
-    banksOpen = false;
-    await bankLoop;
-  });
 
   // ---------------------------------------------------------------- clearing engine
   const env: Record<string, string> = {};
@@ -142,6 +122,25 @@ export async function startServices(options: ServiceOptions, stops: Stops): Prom
     },
   });
   stops.push(() => clearing.stop());
+
+  // The banks answer on their own, once the engine has made their directories.
+  let banksOpen = true;
+  const bankLoop = (async () => {
+    while (banksOpen) {
+      for (const bank of banks) {
+        const report = await bank.simulator.processOutbox(dataDir.bank(bank.member.key)).catch((error: Error) => {
+          log(`${bank.member.name} (simulated) could not process its outbox: ${error.message}`);
+          return null;
+        });
+        if (report !== null && (report.answered.length > 0 || report.refused.length > 0)) events.emit("bank", bank.member.key, report satisfies OutboxReport);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  })();
+  stops.push(async () => {
+    banksOpen = false;
+    await bankLoop;
+  });
 
   // ---------------------------------------------------------------- dashboard
   const names = new Map(plan.members.map((member) => [member.address.toLowerCase(), member.name]));

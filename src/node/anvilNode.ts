@@ -234,7 +234,8 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
-function portIsFree(host: string, port: number): Promise<boolean> {
+/** Whether nothing listens on `port` of `host` now. */
+export function portIsFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));

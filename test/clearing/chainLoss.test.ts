@@ -10,13 +10,14 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { FileBankAdapter } from "../../src/clearing/bank/fileBankAdapter.js";
-import { parseMemberDirectory, type MemberDirectory } from "../../src/clearing/directory/memberDirectory.js";
+import type { MemberDirectory } from "../../src/clearing/directory/memberDirectory.js";
 import { ClearingEngine } from "../../src/clearing/engine/clearingEngine.js";
 import { ClearingStore } from "../../src/clearing/engine/clearingStore.js";
 import { BankSimulator } from "../../src/clearing/simulator/bankSimulator.js";
 import { DEFAULT_POLICY, PieceStatus } from "../../src/sdk/constants.js";
 import { openSqlClient } from "../../src/storage/sqlClient.js";
 import { deployConsortium, issueVoucher, MILLION_CNY, transferPiece, type Consortium } from "../fixtures/consortium.js";
+import { memberDirectoryOf } from "../fixtures/memberDirectory.js";
 
 const { ethers, networkHelpers } = await network.getOrCreate();
 
@@ -31,15 +32,7 @@ describe("clearing engine after the chain lost its last blocks (catchUpWithChain
 
   before(async function () {
     c = await deployConsortium(ethers);
-    const payable = ["coreA", "coreB", "supplierA", "supplierB", "bankX", "bankY"] as const;
-    directory = parseMemberDirectory({
-      members: payable.map((key, index) => ({
-        account: c.actors[key].address,
-        uscc: c.usccs.get(c.actors[key].address)!,
-        name: `Member ${key}`,
-        bankAccount: { name: `Member ${key}`, accountNumber: `62220000${String(index + 1).padStart(8, "0")}`, cnaps: "313290000174", bankName: "Branch" },
-      })),
-    });
+    directory = memberDirectoryOf(c, ["coreA", "coreB", "supplierA", "supplierB", "bankX", "bankY"]);
     root = await mkdtemp(path.join(tmpdir(), "evoucher-chainloss-"));
     dirs = { outbox: path.join(root, "outbox"), inbox: path.join(root, "inbox"), archive: path.join(root, "archive") };
     const bank = new FileBankAdapter(dirs);

@@ -19,7 +19,7 @@ import { httpTransport } from "../../src/audit/rpc.js";
 import { parseConsortiumConfig } from "../../src/deploy/consortiumConfig.js";
 import { VoucherLedger__factory } from "../../types/ethers-contracts/index.js";
 import { freePort, startAnvil, type RunningAnvil } from "../helpers/anvil.js";
-import { developmentKeyOf } from "../../src/node/anvilNode.js";
+import { developmentKeyOf, portIsFree } from "../../src/node/anvilNode.js";
 
 const CONFIG = parseConsortiumConfig(JSON.parse(await readFile(new URL("../../config/consortium.example.json", import.meta.url), "utf8")));
 const address = (key: string) => CONFIG.byKey.get(key)!.address;
@@ -54,14 +54,6 @@ function start(args: string[]): { child: ChildProcess; output: () => Run; until:
 }
 
 const run = (args: string[]) => start(args).exited;
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
 
 describe("npm start (src/consortium/main.ts)", function () {
   this.timeout(300_000);
@@ -178,7 +170,7 @@ describe("npm start (src/consortium/main.ts)", function () {
         expect(stopped.stdout).to.include("Stopping: dashboard, clearing engine, banks, oracles, then the node.");
         expect(existsSync(`${dataDir}.lock`)).to.equal(false);
         expect(existsSync(path.join(dataDir, "chain", "anvil.pid"))).to.equal(false);
-        expect(await portIsFree(nodePort)).to.equal(true);
+        expect(await portIsFree("127.0.0.1", nodePort)).to.equal(true);
 
         // The chain as it was, and its clock going on from the last block (anvil alone would restart it at now).
         const node = await startAnvil({ stateFile: path.join(dataDir, "chain", "state.json") });
@@ -235,7 +227,7 @@ describe("npm start (src/consortium/main.ts)", function () {
         expect(Date.now() - started).to.be.lessThan(60_000);
         expect(existsSync(`${dir}.lock`)).to.equal(false);
         expect(existsSync(path.join(dir, "chain", "anvil.pid"))).to.equal(false);
-        expect(await portIsFree(port)).to.equal(true);
+        expect(await portIsFree("127.0.0.1", port)).to.equal(true);
       });
     }
   });

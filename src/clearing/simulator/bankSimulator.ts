@@ -14,7 +14,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { BankMessageError } from "../iso20022/errors.js";
-import { writeFileAtomic } from "./atomicFile.js";
+import { writeFileAtomic } from "../../storage/atomicFile.js";
 import { buildDebitNotification } from "./debitNotification.js";
 import { executeInstruction } from "./execute.js";
 import { identifyPain001, parsePain001, type Pain001Instruction } from "./pain001Read.js";

@@ -5,7 +5,7 @@
  * outbox files it answered. Fen are decimal strings in the file; JSON numbers would lose them.
  */
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "./atomicFile.js";
+import { writeFileAtomic } from "../../storage/atomicFile.js";
 
 /** One executed payment. */
 export interface JournalEntry {

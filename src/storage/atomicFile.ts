@@ -6,13 +6,13 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
-  // Starts with "." and ends in ".tmp": never mistaken for a message (names must end in .xml).
+  // Starts with "." and ends in ".tmp": never mistaken for a message (names must end in .xml) or a data file.
   const temporary = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
   try {
-    const handle = await open(temporary, "wx");
+    const handle = await open(temporary, "wx", mode);
     try {
       await handle.writeFile(content, "utf8");
       await handle.sync();
